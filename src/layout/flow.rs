@@ -1,0 +1,332 @@
+//! Flowing and paginating (layout stage): a flow is a list of [`Unit`]s
+//! (lines, headings, atomic blocks such as tables) that fills the frames
+//! named for it, page after page. Keep rules live in the units
+//! (`breakable_before`), so this module only finds the last legal break
+//! that fits and never splits an atomic block.
+
+use super::page::{Item, Point, Rect};
+use crate::template::{Anchor, Frame, Pt, mm};
+
+/// What a unit is, for spacing and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// A section heading.
+    Heading,
+    /// The first line of a paragraph.
+    FirstLine,
+    /// Any later line of a paragraph.
+    Line,
+    /// An atomic block: a table, the link list, the contact card.
+    Block,
+    /// Ends the current frame.
+    FrameBreak,
+}
+
+/// A vertical piece of a flow, never split between frames.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Items relative to the frame's left edge (x) and the unit's first baseline (y).
+    pub items: Vec<Item>,
+    /// Distance from the first to the last baseline.
+    pub extent: Pt,
+    /// How far the unit draws below its last baseline.
+    pub depth: Pt,
+    /// Baseline distance from the previous unit in the same frame.
+    pub advance: Pt,
+    /// Whether a frame may end just before this unit.
+    pub breakable_before: bool,
+    /// What it is.
+    pub kind: UnitKind,
+    /// Top (flows) or bottom (anchored to the frame's foot).
+    pub anchor: Anchor,
+    /// Section the unit belongs to, for overflow messages.
+    pub section: String,
+    /// Lines of text it holds, for overflow amounts.
+    pub lines: usize,
+}
+
+impl Unit {
+    /// A frame break marker.
+    pub fn frame_break() -> Unit {
+        Unit {
+            items: Vec::new(),
+            extent: 0.0,
+            depth: 0.0,
+            advance: 0.0,
+            breakable_before: true,
+            kind: UnitKind::FrameBreak,
+            anchor: Anchor::Top,
+            section: String::new(),
+            lines: 0,
+        }
+    }
+}
+
+/// A frame on a given page.
+#[derive(Debug, Clone)]
+pub struct PageFrame {
+    /// 0-based page index.
+    pub page: usize,
+    /// The frame's measures (mm).
+    pub frame: Frame,
+}
+
+/// Units placed in one frame, with the baseline of each.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    /// Page and frame.
+    pub at: PageFrame,
+    /// (unit index, first baseline y in pt).
+    pub units: Vec<(usize, Pt)>,
+}
+
+/// Why a flow could not be placed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlowError {
+    /// Frames ran out: `lines` lines of `section` and after did not fit.
+    Overflow {
+        /// Last page that had a frame for the flow (1-based).
+        page: usize,
+        /// Section of the first unit left over.
+        section: String,
+        /// Lines left over.
+        lines: usize,
+    },
+    /// One unit is taller than an empty frame.
+    TooTall {
+        /// Its section.
+        section: String,
+        /// Frame name.
+        frame: String,
+        /// How much too tall, in pt.
+        by: Pt,
+    },
+}
+
+/// Fills frames in order with `units`; `frames` yields the flow's frames.
+pub fn paginate(
+    units: &[Unit],
+    mut frames: impl Iterator<Item = PageFrame>,
+) -> Result<Vec<Filled>, FlowError> {
+    let mut filled = Vec::new();
+    let mut next = 0;
+    let mut last_page = 0;
+    while next < units.len() {
+        let Some(at) = frames.next() else {
+            let rest = &units[next..];
+            return Err(FlowError::Overflow {
+                page: last_page + 1,
+                section: rest
+                    .iter()
+                    .find(|u| !u.section.is_empty())
+                    .map(|u| u.section.clone())
+                    .unwrap_or_default(),
+                lines: rest.iter().map(|u| u.lines).sum(),
+            });
+        };
+        last_page = at.page;
+        let (placed, resume) = fill_frame(units, next, &at.frame)?;
+        next = resume;
+        filled.push(Filled { at, units: placed });
+    }
+    Ok(filled)
+}
+
+/// Places units from `start` into one frame; returns them and where the next frame resumes.
+fn fill_frame(
+    units: &[Unit],
+    start: usize,
+    frame: &Frame,
+) -> Result<(Vec<(usize, Pt)>, usize), FlowError> {
+    let bottom = mm(frame.bottom);
+    let mut placed: Vec<(usize, Pt)> = Vec::new();
+    let mut last_baseline: Option<Pt> = None;
+    let mut i = start;
+    while i < units.len() {
+        let unit = &units[i];
+        if unit.kind == UnitKind::FrameBreak {
+            return Ok((placed, i + 1));
+        }
+        let flowed = last_baseline.map_or(mm(frame.first_baseline), |y| y + unit.advance);
+        let y = match unit.anchor {
+            Anchor::Top => flowed,
+            Anchor::Bottom => snap_down(
+                bottom - unit.depth - unit.extent,
+                mm(frame.first_baseline),
+                7.0,
+            )
+            .max(flowed),
+        };
+        if y + unit.extent + unit.depth <= bottom + 0.01 {
+            placed.push((i, y));
+            last_baseline = Some(y + unit.extent);
+            i += 1;
+            continue;
+        }
+        if placed.is_empty() {
+            return Err(FlowError::TooTall {
+                section: unit.section.clone(),
+                frame: frame.name.clone(),
+                by: y + unit.extent + unit.depth - bottom,
+            });
+        }
+        // Back up to the last unit a frame may end before.
+        let resume = (start + 1..=i)
+            .rev()
+            .find(|&k| units[k].breakable_before)
+            .unwrap_or(i);
+        placed.retain(|&(k, _)| k < resume);
+        return Ok((placed, resume));
+    }
+    Ok((placed, i))
+}
+
+/// The largest `origin + n·step` not above `y`: keeps anchored blocks on the grid.
+fn snap_down(y: Pt, origin: Pt, step: Pt) -> Pt {
+    origin + ((y - origin) / step).floor() * step
+}
+
+/// Moves an item by (dx, dy).
+pub fn translate(item: &Item, dx: Pt, dy: Pt) -> Item {
+    let point = |p: &Point| Point {
+        x: p.x + dx,
+        y: p.y + dy,
+    };
+    let rect = |r: &Rect| Rect {
+        x: r.x + dx,
+        y: r.y + dy,
+        ..*r
+    };
+    match item {
+        Item::Text(run) => {
+            let mut run = run.clone();
+            run.origin = point(&run.origin);
+            Item::Text(run)
+        }
+        Item::Rule {
+            from,
+            to,
+            width,
+            color,
+        } => Item::Rule {
+            from: point(from),
+            to: point(to),
+            width: *width,
+            color: *color,
+        },
+        Item::Fill { rect: r, color } => Item::Fill {
+            rect: rect(r),
+            color: *color,
+        },
+        Item::Disc {
+            center,
+            radius,
+            color,
+        } => Item::Disc {
+            center: point(center),
+            radius: *radius,
+            color: *color,
+        },
+        Item::Image {
+            rect: r,
+            image,
+            alt,
+        } => Item::Image {
+            rect: rect(r),
+            image: *image,
+            alt: alt.clone(),
+        },
+        Item::Link { rect: r, url } => Item::Link {
+            rect: rect(r),
+            url: url.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(section: &str, advance: Pt, breakable: bool) -> Unit {
+        Unit {
+            items: Vec::new(),
+            extent: 0.0,
+            depth: 3.0,
+            advance,
+            breakable_before: breakable,
+            kind: UnitKind::Line,
+            anchor: Anchor::Top,
+            section: section.into(),
+            lines: 1,
+        }
+    }
+
+    fn frames(count: usize) -> impl Iterator<Item = PageFrame> {
+        (0..count).map(|page| PageFrame {
+            page,
+            frame: Frame {
+                name: format!("f{page}"),
+                flow: "main".into(),
+                x: 0.0,
+                width: 100.0,
+                first_baseline: 10.0,
+                // 10 mm + 4 lines of 14 pt, a little over.
+                bottom: 10.0 + 4.0 * 14.0 * 25.4 / 72.0 + 1.5,
+            },
+        })
+    }
+
+    #[test]
+    fn lines_fill_frames_in_order() {
+        let units: Vec<Unit> = (0..8).map(|_| line("A", 14.0, true)).collect();
+        let filled = paginate(&units, frames(2)).unwrap();
+        assert_eq!(filled[0].units.len(), 5);
+        assert_eq!(filled[1].units.len(), 3);
+    }
+
+    #[test]
+    fn a_keep_moves_lines_to_the_next_frame() {
+        let mut units: Vec<Unit> = (0..8).map(|_| line("A", 14.0, true)).collect();
+        units[4].breakable_before = false;
+        units[3].breakable_before = false;
+        let filled = paginate(&units, frames(2)).unwrap();
+        assert_eq!(filled[0].units.len(), 3, "units 3 and 4 stay with 2");
+        assert_eq!(filled[1].units[0].0, 3);
+        assert_eq!(filled[1].units.len(), 5);
+    }
+
+    #[test]
+    fn overflow_names_section_and_lines() {
+        let mut units: Vec<Unit> = (0..12).map(|_| line("CONTEXT", 14.0, true)).collect();
+        for unit in &mut units[10..] {
+            unit.section = "PROGRAMME".into();
+        }
+        let error = paginate(&units, frames(2)).unwrap_err();
+        assert_eq!(
+            error,
+            FlowError::Overflow {
+                page: 2,
+                section: "PROGRAMME".into(),
+                lines: 2
+            }
+        );
+    }
+
+    #[test]
+    fn every_unit_is_placed_once_in_order_inside_its_frame() {
+        let units: Vec<Unit> = (0..9)
+            .map(|i| line("A", if i % 3 == 0 { 21.0 } else { 14.0 }, i % 2 == 0))
+            .collect();
+        let filled = paginate(&units, frames(4)).unwrap();
+        let order: Vec<usize> = filled
+            .iter()
+            .flat_map(|f| f.units.iter().map(|u| u.0))
+            .collect();
+        assert_eq!(order, (0..9).collect::<Vec<_>>());
+        for f in &filled {
+            for &(_, y) in &f.units {
+                assert!(y + 3.0 <= mm(f.at.frame.bottom) + 0.01);
+            }
+        }
+    }
+}

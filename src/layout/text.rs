@@ -1,0 +1,314 @@
+//! Setting text (layout stage): styled runs are shaped once per run, cut at
+//! UAX #14 break opportunities into segments, broken into lines by
+//! [`linebreak`](super::linebreak), and turned into [`TextRun`]s positioned
+//! relative to the line's left end and baseline.
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use super::linebreak::{Segment, break_lines};
+use super::page::{Point, TextRun};
+use crate::diag::{Diagnostic, Span};
+use crate::fonts::{FontId, Glyph, Shaper};
+use crate::markup::Inline;
+use crate::template::{Color, Pt, Style, Template};
+
+/// A template style resolved to faces and colours.
+#[derive(Debug, Clone)]
+pub struct TextStyle {
+    /// Face for plain runs.
+    pub regular: FontId,
+    /// Face for **bold** runs.
+    pub bold: FontId,
+    /// Face for *italic* runs.
+    pub italic: FontId,
+    /// Face for bold italic runs.
+    pub bold_italic: FontId,
+    /// Size in pt.
+    pub size: Pt,
+    /// Baseline distance in pt.
+    pub leading: Pt,
+    /// Text colour.
+    pub color: Color,
+    /// Link colour.
+    pub link_color: Color,
+    /// Set in capitals.
+    pub caps: bool,
+    /// Letter-spacing in em.
+    pub tracking: f64,
+}
+
+impl TextStyle {
+    /// Resolves template style `name` against the loaded faces.
+    pub fn resolve(template: &Template, shaper: &Shaper<'_>, name: &str) -> TextStyle {
+        let style: &Style = template.style(name);
+        let book = shaper.book();
+        // Faces named by styles and REQUIRED_FACES are loaded before layout.
+        let face = |n: &str| book.id(n).unwrap_or(FontId(0));
+        let color = template.color(&style.color);
+        TextStyle {
+            regular: face(&style.font),
+            bold: face("bold"),
+            italic: face("italic"),
+            bold_italic: face("bold_italic"),
+            size: style.size,
+            leading: style.leading,
+            color,
+            link_color: style
+                .link_color
+                .as_ref()
+                .map_or(color, |c| template.color(c)),
+            caps: style.caps,
+            tracking: style.tracking,
+        }
+    }
+
+    /// The same style at another size (leading scales with it).
+    pub fn at_size(&self, size: Pt) -> TextStyle {
+        TextStyle {
+            size,
+            leading: self.leading * size / self.size,
+            ..self.clone()
+        }
+    }
+
+    fn font_for(&self, run: &Inline) -> FontId {
+        match (run.bold, run.italic) {
+            (false, false) => self.regular,
+            (true, false) => self.bold,
+            (false, true) => self.italic,
+            (true, true) => self.bold_italic,
+        }
+    }
+}
+
+/// One set line: runs relative to the line's start (x) and baseline (y = 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Glyph runs, left to right.
+    pub runs: Vec<TextRun>,
+    /// Width of the ink, trailing space excluded.
+    pub width: Pt,
+    /// Linked stretches: left, right, target.
+    pub links: Vec<(Pt, Pt, String)>,
+}
+
+impl Line {
+    /// The line's text.
+    pub fn text(&self) -> String {
+        self.runs.iter().map(TextRun::text).collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct PlacedGlyph {
+    glyph: Glyph,
+    run: usize,
+}
+
+/// Sets styled runs into lines no wider than `width`. A word wider than the
+/// measure is broken between letters, with a warning.
+pub fn set_paragraph(
+    shaper: &Shaper<'_>,
+    inlines: &[Inline],
+    style: &TextStyle,
+    width: Pt,
+    src: Option<&Span>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Line> {
+    let (text, glyphs) = shape_runs(shaper, inlines, style);
+    let pieces = segments(&text, &glyphs);
+    let pieces = split_overwide(pieces, width, src, warnings);
+    let measured: Vec<Segment> = pieces.iter().map(|p| p.segment).collect();
+    let mut start = 0;
+    break_lines(&measured, width)
+        .into_iter()
+        .map(|end| {
+            let line_glyphs: Vec<&PlacedGlyph> = pieces[start..end]
+                .iter()
+                .flat_map(|p| p.glyphs.iter())
+                .collect();
+            let trailing = pieces[end - 1].segment.trailing;
+            start = end;
+            build_line(&line_glyphs, trailing, inlines, style, src)
+        })
+        .collect()
+}
+
+/// Sets one run of plain text on a single line, never broken.
+pub fn set_line(shaper: &Shaper<'_>, text: &str, style: &TextStyle, src: Option<&Span>) -> Line {
+    let inline = Inline::plain(text);
+    let (_, glyphs) = shape_runs(shaper, std::slice::from_ref(&inline), style);
+    let refs: Vec<&PlacedGlyph> = glyphs.iter().collect();
+    build_line(&refs, 0.0, std::slice::from_ref(&inline), style, src)
+}
+
+fn shape_runs(
+    shaper: &Shaper<'_>,
+    inlines: &[Inline],
+    style: &TextStyle,
+) -> (String, Vec<PlacedGlyph>) {
+    let mut text = String::new();
+    let mut glyphs = Vec::new();
+    for (run, inline) in inlines.iter().enumerate() {
+        let piece = if style.caps {
+            inline.text.to_uppercase()
+        } else {
+            inline.text.clone()
+        };
+        let offset = text.len();
+        let shaped = shaper.shape(style.font_for(inline), &piece, style.size, style.tracking);
+        glyphs.extend(shaped.glyphs.into_iter().map(|mut glyph| {
+            glyph.cluster += offset;
+            PlacedGlyph { glyph, run }
+        }));
+        text.push_str(&piece);
+    }
+    (text, glyphs)
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    segment: Segment,
+    glyphs: Vec<PlacedGlyph>,
+}
+
+/// Cuts shaped glyphs at UAX #14 break opportunities.
+fn segments(text: &str, glyphs: &[PlacedGlyph]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut cursor = 0;
+    for (end, kind) in linebreaks(text) {
+        let mut piece_glyphs = Vec::new();
+        while cursor < glyphs.len() && glyphs[cursor].glyph.cluster < end {
+            piece_glyphs.push(glyphs[cursor].clone());
+            cursor += 1;
+        }
+        if piece_glyphs.is_empty() {
+            continue;
+        }
+        let width = piece_glyphs.iter().map(|g| g.glyph.advance).sum();
+        let trailing = piece_glyphs
+            .iter()
+            .rev()
+            .take_while(|g| g.glyph.text == " ")
+            .map(|g| g.glyph.advance)
+            .sum();
+        pieces.push(Piece {
+            segment: Segment {
+                width,
+                trailing,
+                mandatory: kind == BreakOpportunity::Mandatory && end < text.len(),
+            },
+            glyphs: piece_glyphs,
+        });
+    }
+    pieces
+}
+
+/// Splits any piece wider than `width` between glyphs, warning once per piece.
+fn split_overwide(
+    pieces: Vec<Piece>,
+    width: Pt,
+    src: Option<&Span>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        if piece.segment.width - piece.segment.trailing <= width {
+            out.push(piece);
+            continue;
+        }
+        let word: String = piece.glyphs.iter().map(|g| g.glyph.text.as_str()).collect();
+        warnings.push(
+            Diagnostic::warning(
+                src.cloned(),
+                format!(
+                    "word \"{}\" is wider than the column ({:.1}pt > {:.1}pt); breaking it",
+                    word.trim(),
+                    piece.segment.width - piece.segment.trailing,
+                    width
+                ),
+            )
+            .with_hint("shorten it, or give a link a shorter printed text"),
+        );
+        let mut current: Vec<PlacedGlyph> = Vec::new();
+        let mut current_width = 0.0;
+        for glyph in piece.glyphs {
+            if current_width + glyph.glyph.advance > width && !current.is_empty() {
+                out.push(Piece {
+                    segment: Segment {
+                        width: current_width,
+                        trailing: 0.0,
+                        mandatory: false,
+                    },
+                    glyphs: std::mem::take(&mut current),
+                });
+                current_width = 0.0;
+            }
+            current_width += glyph.glyph.advance;
+            current.push(glyph);
+        }
+        out.push(Piece {
+            segment: Segment {
+                width: current_width,
+                trailing: piece.segment.trailing,
+                mandatory: piece.segment.mandatory,
+            },
+            glyphs: current,
+        });
+    }
+    out
+}
+
+/// Groups a line's glyphs into runs by style and records link stretches.
+fn build_line(
+    glyphs: &[&PlacedGlyph],
+    trailing: Pt,
+    inlines: &[Inline],
+    style: &TextStyle,
+    src: Option<&Span>,
+) -> Line {
+    let mut runs: Vec<(usize, TextRun)> = Vec::new();
+    let mut x = 0.0;
+    for placed in glyphs {
+        let same = runs.last().is_some_and(|(run, _)| *run == placed.run);
+        if !same {
+            let inline = &inlines[placed.run];
+            let color = if inline.link.is_some() {
+                style.link_color
+            } else {
+                style.color
+            };
+            runs.push((
+                placed.run,
+                TextRun {
+                    origin: Point { x, y: 0.0 },
+                    font: style.font_for(inline),
+                    size: style.size,
+                    color,
+                    glyphs: Vec::new(),
+                    width: 0.0,
+                    src: src.cloned(),
+                },
+            ));
+        }
+        if let Some((_, run)) = runs.last_mut() {
+            run.glyphs.push(placed.glyph.clone());
+            run.width += placed.glyph.advance;
+        }
+        x += placed.glyph.advance;
+    }
+    let width = x - trailing;
+    let links = runs
+        .iter()
+        .filter_map(|(index, run)| {
+            let url = inlines[*index].link.clone()?;
+            let right = (run.origin.x + run.width).min(width);
+            Some((run.origin.x, right, url))
+        })
+        .collect();
+    Line {
+        runs: runs.into_iter().map(|(_, run)| run).collect(),
+        width,
+        links,
+    }
+}
