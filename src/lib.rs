@@ -316,7 +316,10 @@ fn metadata(edition: &Edition, locale: &Locale) -> render::Meta {
     render::Meta {
         title: format!("{country} — {kicker}"),
         author: model::smarten(&edition.programme.organisation),
-        subject: format!("{kicker}: {country}, {}", edition.programme.organisation),
+        subject: format!(
+            "{kicker}: {country}, {}",
+            model::smarten(&edition.programme.organisation)
+        ),
         keywords: vec![
             country.clone(),
             edition.year.to_string(),

@@ -168,7 +168,7 @@ fn group_digits(digits: &str, format: &NumberFormat) -> String {
     }
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(&format.group);
         }
         out.push(c);

@@ -409,16 +409,16 @@ impl Checker {
     fn programme(&mut self, raw: RawProgramme) -> Programme {
         let country = self.non_empty(&raw.country, "country");
         let organisation = self.non_empty(&raw.organisation, "organisation");
-        let website = raw.website.and_then(|w| {
+        let website = raw.website.map(|w| {
             let span = self.span(w.span());
             let w = w.into_inner();
             self.url(&w.url);
-            Some(LinkItem {
+            LinkItem {
                 label: String::new(),
                 text: w.text,
                 url: w.url.into_inner(),
                 span,
-            })
+            }
         });
         Programme {
             country,

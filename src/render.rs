@@ -4,7 +4,7 @@
 //! what printpdf leaves random or wrong (IDs, Info, /Lang) so the same
 //! input always gives the same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
@@ -54,7 +54,7 @@ pub fn render(
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
     let mut doc = PdfDocument::new(&meta.title);
     let mut pdf_warnings: Vec<PdfWarnMsg> = Vec::new();
-    let font_ids = register_fonts(&mut doc, pages, fonts, &mut pdf_warnings)?;
+    let font_ids = register_fonts(&mut doc, pages, fonts)?;
     let image_ids = register_images(&mut doc, pages, images, &mut pdf_warnings)?;
     doc.pages = pages
         .iter()
@@ -94,8 +94,10 @@ pub fn render(
             format!("could not write the PDF ({e})"),
         )]
     })?;
+    // printpdf reports progress as Info; only its warnings and errors matter.
     let warnings = pdf_warnings
         .into_iter()
+        .filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info)
         .map(|w| Diagnostic::warning(None, format!("pdf writer: {}", w.msg)))
         .collect();
     Ok(Warned {
@@ -110,16 +112,12 @@ fn register_fonts(
     doc: &mut PdfDocument,
     pages: &[Page],
     fonts: &FontBook,
-    warnings: &mut Vec<PdfWarnMsg>,
 ) -> Result<BTreeMap<FontId, PdfFontId>, Vec<Diagnostic>> {
-    let mut used: BTreeMap<FontId, String> = BTreeMap::new();
+    let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
     for run in pages.iter().flat_map(Page::texts) {
-        let glyphs = used.entry(run.font).or_default();
-        glyphs.extend(
-            run.glyphs
-                .iter()
-                .map(|g| char::from_u32(u32::from(g.id)).unwrap_or(' ')),
-        );
+        used.entry(run.font)
+            .or_default()
+            .extend(run.glyphs.iter().map(|g| g.id));
     }
     let mut ids = BTreeMap::new();
     for (font, glyphs) in used {
@@ -139,14 +137,15 @@ fn register_fonts(
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
         ids.insert(font, id);
     }
-    let _ = warnings;
     Ok(ids)
 }
 
 /// Six capital letters derived from the face and its glyph set (ISO 32000-1, 9.6.4).
-fn subset_tag(face: &str, glyphs: &str) -> String {
+fn subset_tag(face: &str, glyphs: &BTreeSet<u16>) -> String {
     let mut hash = fnv1a(face.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    hash = fnv1a(glyphs.as_bytes(), hash);
+    for glyph in glyphs {
+        hash = fnv1a(&glyph.to_le_bytes(), hash);
+    }
     (0..6)
         .map(|i| char::from(b'A' + ((hash >> (i * 5)) % 26) as u8))
         .collect()

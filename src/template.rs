@@ -114,9 +114,8 @@ pub struct Tables {
     pub row_rule_pt: Pt,
     /// Distance from a baseline down to the rule below it, pt.
     pub rule_below_baseline_pt: Pt,
-    /// Width of the value column, mm.
-    pub value_column: f64,
-    /// Gap between label and value, mm.
+    /// Least gap between label and value, mm (the value column is as wide
+    /// as the widest value of all tables).
     pub gap: f64,
 }
 

@@ -153,6 +153,19 @@ impl Ctx<'_> {
         }
     }
 
+    /// The widest value an indicator takes in any results table. A row's
+    /// label may run up to it, so one indicator wraps alike in every table
+    /// while rows with short values keep the whole width.
+    fn value_width(&self, indicator: usize, style: &TextStyle) -> Pt {
+        let unit = self.edition.indicators[indicator].unit;
+        self.edition
+            .results
+            .iter()
+            .filter_map(|t| t.values.get(indicator))
+            .map(|&value| set_line(self.shaper, &self.exact_value(value, unit), style, None).width)
+            .fold(0.0, Pt::max)
+    }
+
     fn table_unit(&mut self, table: &ResultTable, width: Pt) -> Unit {
         let caption_style = self.style("caption");
         let label_style = self.style("table_label");
@@ -162,8 +175,6 @@ impl Ctx<'_> {
         let ink = self.template.color("ink");
         let hairline = self.template.color("hairline");
         let caption = self.results_caption(table);
-        let value_width = mm(tables.value_column);
-        let label_width = width - value_width - mm(tables.gap);
         let mut items = line_items(
             &set_line(self.shaper, &caption, &caption_style, Some(&table.span)),
             0.0,
@@ -182,7 +193,14 @@ impl Ctx<'_> {
         ));
         let mut baseline = rhythm.caption;
         let mut lines = 1;
-        for (indicator, &value) in self.edition.indicators.iter().zip(&table.values) {
+        for (row, (indicator, &value)) in self
+            .edition
+            .indicators
+            .iter()
+            .zip(&table.values)
+            .enumerate()
+        {
+            let label_width = width - self.value_width(row, &value_style) - mm(tables.gap);
             let label = set_paragraph(
                 self.shaper,
                 &[Inline::plain(&indicator.label)],

@@ -287,10 +287,11 @@ mod tests {
     #[test]
     fn a_keep_moves_lines_to_the_next_frame() {
         let mut units: Vec<Unit> = (0..8).map(|_| line("A", 14.0, true)).collect();
+        // Unit 5 does not fit; it must stay with 4, and 4 with 3.
+        units[5].breakable_before = false;
         units[4].breakable_before = false;
-        units[3].breakable_before = false;
         let filled = paginate(&units, frames(2)).unwrap();
-        assert_eq!(filled[0].units.len(), 3, "units 3 and 4 stay with 2");
+        assert_eq!(filled[0].units.len(), 3, "3, 4 and 5 move on together");
         assert_eq!(filled[1].units[0].0, 3);
         assert_eq!(filled[1].units.len(), 5);
     }

@@ -499,7 +499,7 @@ impl Ctx<'_> {
         let gap = number_line.width + space.width;
         // Shift the unit's runs right of the number, keeping the NBSP for copy.
         let mut runs = space.runs;
-        runs.extend(unit_line.runs.drain(..));
+        runs.append(&mut unit_line.runs);
         let mut x = number_line.width;
         for run in &mut runs {
             run.origin.x = x;
