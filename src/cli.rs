@@ -7,17 +7,21 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Diagnostic, Format, Sources};
+use crate::batch::{self, BatchOptions};
+use crate::diag::{self, Diagnostic, Format};
 use crate::model::Overflow;
-use crate::{BuildOptions, build, output_name};
+use crate::{BuildOptions, DEFAULT_NAME};
 
 /// The edition built when no file is given.
-pub const DEFAULT_INPUT: &str = "data/kosovo-2024.toml";
+pub const DEFAULT_INPUT: &str = "data/kosovo/2024.toml";
+/// The folder `--all` builds.
+pub const DATA_FOLDER: &str = "data";
 
 /// Turns TOML programme data into print-ready A4 factsheet PDFs.
 ///
 /// With no command, `factsheet` builds the default edition
-/// (data/kosovo-2024.toml) into out/.
+/// (data/kosovo/2024.toml) into out/. An edition file is read on top of the
+/// `programme.toml` beside it, when there is one.
 #[derive(Debug, Parser)]
 #[command(name = "factsheet", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -32,10 +36,35 @@ pub struct Cli {
 /// Commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build factsheet PDFs from edition files (default: data/kosovo-2024.toml).
+    /// Build factsheet PDFs from edition files, folders or globs, in parallel
+    /// (default: data/kosovo/2024.toml).
     Build(BuildArgs),
     /// Load and lay out edition files without writing anything; report problems.
     Check(CheckArgs),
+    /// Time the pipeline: one edition many times, then a generated set in parallel.
+    Bench(BenchArgs),
+}
+
+/// Arguments of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The edition to time (default: data/kosovo/2024.toml).
+    pub file: Option<PathBuf>,
+    /// Times the edition is typeset on its own.
+    #[arg(long, default_value_t = 200)]
+    pub iterations: usize,
+    /// Programmes in the generated set.
+    #[arg(long, default_value_t = 20)]
+    pub programmes: usize,
+    /// Years per programme in the generated set.
+    #[arg(long, default_value_t = 10)]
+    pub years: usize,
+    /// Threads for the set (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Folder the set is written to (default: a fresh folder under the system's temporary folder).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// How diagnostics are printed.
@@ -60,11 +89,21 @@ pub enum OverflowArg {
 /// Arguments of `build`.
 #[derive(Debug, Args, Default)]
 pub struct BuildArgs {
-    /// Edition files (TOML). Default: data/kosovo-2024.toml.
+    /// Edition files (TOML), folders (every edition below them) or globs.
+    /// Default: data/kosovo/2024.toml.
     pub files: Vec<PathBuf>,
+    /// Build every edition under data/.
+    #[arg(long, conflicts_with = "files")]
+    pub all: bool,
     /// Folder for the PDFs (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
+    /// Output file name pattern: {programme}, {year}, {lang}.
+    #[arg(long, value_name = "PATTERN", default_value = DEFAULT_NAME)]
+    pub name: String,
+    /// Editions built at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Overflow policy; overrides the edition's `overflow`.
     #[arg(long, value_enum)]
     pub overflow: Option<OverflowArg>,
@@ -76,9 +115,12 @@ pub struct BuildArgs {
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Edition files (TOML).
+    /// Edition files (TOML), folders or globs.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Editions checked at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Overflow policy; overrides the edition's `overflow`.
     #[arg(long, value_enum)]
     pub overflow: Option<OverflowArg>,
@@ -110,12 +152,47 @@ pub fn run(cli: Cli) -> bool {
     match cli.command {
         Some(Command::Build(args)) => run_build(&args),
         Some(Command::Check(args)) => run_check(&args),
+        Some(Command::Bench(args)) => run_bench(&args),
         None => run_build(&cli.build),
     }
 }
 
-fn inputs(files: &[PathBuf]) -> Vec<PathBuf> {
-    if files.is_empty() {
+fn run_bench(args: &BenchArgs) -> bool {
+    let input = args
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INPUT));
+    let out_dir = args.output.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("factsheet-bench-{}", std::process::id()))
+    });
+    let options = crate::bench::BenchOptions {
+        iterations: args.iterations,
+        programmes: args.programmes,
+        years: args.years,
+        jobs: args.jobs,
+    };
+    let result = crate::bench::run(&input, &options, &out_dir);
+    if args.output.is_none() {
+        let _ = std::fs::remove_dir_all(&out_dir);
+    }
+    match result {
+        Ok(report) => {
+            print!("{report}");
+            true
+        }
+        Err((errors, sources)) => {
+            for error in &errors {
+                eprint!("{}", diag::render(error, &sources, Format::Human));
+            }
+            false
+        }
+    }
+}
+
+fn inputs(files: &[PathBuf], all: bool) -> Vec<PathBuf> {
+    if all {
+        vec![PathBuf::from(DATA_FOLDER)]
+    } else if files.is_empty() {
         vec![PathBuf::from(DEFAULT_INPUT)]
     } else {
         files.to_vec()
@@ -123,84 +200,40 @@ fn inputs(files: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn run_build(args: &BuildArgs) -> bool {
-    let options = BuildOptions {
-        overflow: args.overflow.map(Overflow::from),
+    let options = BatchOptions {
+        build: BuildOptions {
+            overflow: args.overflow.map(Overflow::from),
+        },
+        out_dir: args.output.clone(),
+        name: args.name.clone(),
+        jobs: args.jobs,
+        format: Format::from(args.diagnostic_format),
+        write: true,
     };
-    let format = Format::from(args.diagnostic_format);
-    let files = inputs(&args.files);
-    let mut built = 0;
-    let mut failed = Vec::new();
-    for input in &files {
-        let mut sources = Sources::default();
-        let result = build(input, &options, &mut sources).and_then(|output| {
-            let path = args.output.join(output_name(&output.value.edition));
-            write_atomically(&path, &output.value.pdf).map_err(|e| vec![e])?;
-            Ok((path, output))
-        });
-        match result {
-            Ok((path, output)) => {
-                report(&output.warnings, &sources, format);
-                println!(
-                    "wrote {} ({} pages, {} bytes)",
-                    diag::display_path(&path),
-                    output.value.pages.len(),
-                    output.value.pdf.len()
-                );
-                built += 1;
-            }
-            Err(errors) => {
-                report(&errors, &sources, format);
-                failed.push(diag::display_path(input));
-            }
-        }
+    let inputs = inputs(&args.files, args.all);
+    let report = batch::run(&inputs, &options);
+    if report.total > 1 || !report.failed.is_empty() {
+        eprintln!("{}", report.summary("built"));
     }
-    if files.len() > 1 || !failed.is_empty() {
-        summary(built, files.len(), &failed);
-    }
-    failed.is_empty()
+    report.failed.is_empty()
 }
 
 fn run_check(args: &CheckArgs) -> bool {
-    let options = BuildOptions {
-        overflow: args.overflow.map(Overflow::from),
+    let options = BatchOptions {
+        build: BuildOptions {
+            overflow: args.overflow.map(Overflow::from),
+        },
+        out_dir: PathBuf::new(),
+        name: DEFAULT_NAME.to_string(),
+        jobs: args.jobs,
+        format: Format::from(args.diagnostic_format),
+        write: false,
     };
-    let format = Format::from(args.diagnostic_format);
-    let mut failed = Vec::new();
-    for input in &args.files {
-        let mut sources = Sources::default();
-        match build(input, &options, &mut sources) {
-            Ok(output) => {
-                report(&output.warnings, &sources, format);
-                println!(
-                    "ok {} ({} pages)",
-                    diag::display_path(input),
-                    output.value.pages.len()
-                );
-            }
-            Err(errors) => {
-                report(&errors, &sources, format);
-                failed.push(diag::display_path(input));
-            }
-        }
+    let report = batch::run(&args.files, &options);
+    if report.total > 1 || !report.failed.is_empty() {
+        eprintln!("{}", report.summary("checked"));
     }
-    failed.is_empty()
-}
-
-fn summary(built: usize, total: usize, failed: &[String]) {
-    let mut line = format!("built {built} of {total}");
-    if !failed.is_empty() {
-        line.push_str(&format!(", {} failed: {}", failed.len(), failed.join(", ")));
-    }
-    eprintln!("{line}");
-}
-
-/// Prints diagnostics to stderr.
-pub fn report(diagnostics: &[Diagnostic], sources: &Sources, format: Format) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    for diagnostic in diagnostics {
-        let _ = err.write_all(diag::render(diagnostic, sources, format).as_bytes());
-    }
+    report.failed.is_empty()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a

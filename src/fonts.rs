@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use rustybuzz::{Direction, Face, Language, UnicodeBuffer};
+use std::cell::RefCell;
+
+use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use crate::diag::Diagnostic;
 use crate::template::Pt;
@@ -94,6 +96,7 @@ impl FontBook {
             book: self,
             faces,
             language: language.parse().ok(),
+            plans: RefCell::new(BTreeMap::new()),
         }
     }
 }
@@ -123,11 +126,15 @@ pub struct Shaped {
     pub width: Pt,
 }
 
-/// Shapes text with rustybuzz for one language.
+/// Shapes text with rustybuzz for one language. Not shared between
+/// threads: each build makes its own (it is cheap; the fonts are shared).
 pub struct Shaper<'a> {
     book: &'a FontBook,
     faces: Vec<Face<'a>>,
     language: Option<Language>,
+    /// Shape plans per face and script: compiling a plan costs more than
+    /// shaping a paragraph, and a factsheet needs only a handful.
+    plans: RefCell<BTreeMap<(usize, Script), ShapePlan>>,
 }
 
 impl Shaper<'_> {
@@ -147,7 +154,19 @@ impl Shaper<'_> {
         if let Some(language) = &self.language {
             buffer.set_language(language.clone());
         }
-        let output = rustybuzz::shape(face, &[], buffer);
+        buffer.guess_segment_properties();
+        let script = buffer.script();
+        let mut plans = self.plans.borrow_mut();
+        let plan = plans.entry((font.0, script)).or_insert_with(|| {
+            ShapePlan::new(
+                face,
+                Direction::LeftToRight,
+                Some(script),
+                self.language.as_ref(),
+                &[],
+            )
+        });
+        let output = rustybuzz::shape_with_plan(face, plan, buffer);
         let scale = size / data.units_per_em;
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();

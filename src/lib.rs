@@ -8,9 +8,12 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod diag;
 pub mod fonts;
+pub mod history;
 pub mod layout;
 pub mod locale;
 pub mod markup;
@@ -117,6 +120,29 @@ pub struct BuildOptions {
     pub overflow: Option<Overflow>,
 }
 
+/// A checked edition and the project it belongs to.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The project folder.
+    pub project: Project,
+    /// The edition, merged over its programme.
+    pub edition: Edition,
+}
+
+/// What an edition is set with: loaded once per template and language and
+/// shared by every build that uses them.
+#[derive(Debug)]
+pub struct Resources {
+    /// The template.
+    pub template: Template,
+    /// Labels and formats of the language.
+    pub locale: Locale,
+    /// The template's faces.
+    pub fonts: FontBook,
+    /// The logo (PNG bytes).
+    pub logo: Vec<u8>,
+}
+
 /// What a build produces.
 #[derive(Debug)]
 pub struct Output {
@@ -124,66 +150,73 @@ pub struct Output {
     pub pages: Vec<Page>,
     /// The PDF.
     pub pdf: Vec<u8>,
-    /// Faces the pages refer to.
-    pub fonts: FontBook,
-    /// The edition, for naming the output.
-    pub edition: Edition,
 }
 
-/// Loads, lays out and renders one edition file.
+/// The name of the file a folder's editions share.
+pub const PROGRAMME_FILE: &str = "programme.toml";
+
+/// Loads, lays out and renders one edition file: the whole pipeline.
 pub fn build(
     input: &Path,
     options: &BuildOptions,
     sources: &mut Sources,
+) -> Result<Warned<(Output, Loaded, Resources)>, Vec<Diagnostic>> {
+    let loaded = load(input, sources)?;
+    let resources = load_resources(&loaded.project, &loaded.edition, sources)?;
+    let output = typeset(&loaded.edition, &resources, options)?;
+    Ok(Warned {
+        value: (output.value, loaded, resources),
+        warnings: output.warnings,
+    })
+}
+
+/// Lays out and renders a loaded edition with its resources.
+pub fn typeset(
+    edition: &Edition,
+    resources: &Resources,
+    options: &BuildOptions,
 ) -> Result<Warned<Output>, Vec<Diagnostic>> {
-    let mut warnings = Vec::new();
-    // Load: the edition, then what it names (template, labels, fonts, logo).
-    let (project, edition) = load_edition(input, sources)?;
-    let (template, locale, fonts, logo) = load_resources(&project, &edition, sources)?;
+    let Resources {
+        template,
+        locale,
+        fonts,
+        logo,
+    } = resources;
     // Layout: flows, pages, furniture.
     let shaper = fonts.shaper(&locale.language);
     let overflow = options.overflow.unwrap_or(edition.overflow);
-    let laid = layout::layout(&edition, &template, &locale, &shaper, overflow)?;
-    warnings.extend(laid.warnings);
+    let laid = layout::layout(edition, template, locale, &shaper, overflow)?;
     check_glyphs(&laid.value.pages)?;
     // Render: PDF bytes with embedded subset fonts.
-    let meta = metadata(&edition, &locale);
-    let rendered = render::render(&laid.value.pages, &fonts, &[logo], &meta)?;
+    let meta = metadata(edition, locale);
+    let rendered = render::render(&laid.value.pages, fonts, std::slice::from_ref(logo), &meta)?;
+    let mut warnings = laid.warnings;
     warnings.extend(rendered.warnings);
     Ok(Warned {
         value: Output {
             pages: laid.value.pages,
             pdf: rendered.value,
-            fonts,
-            edition,
         },
         warnings,
     })
 }
 
-fn load_edition(
-    input: &Path,
-    sources: &mut Sources,
-) -> Result<(Project, Edition), Vec<Diagnostic>> {
-    let shown = input.to_path_buf();
-    let bytes = read_limited(input, MAX_INPUT_BYTES).map_err(|why| {
-        vec![Diagnostic::error(
-            None,
-            format!("cannot read `{}` ({why})", diag::display_path(&shown)),
-        )]
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        vec![
-            Diagnostic::error(
-                None,
-                format!("`{}` is not UTF-8 text", diag::display_path(&shown)),
-            )
-            .with_hint("save the file as UTF-8"),
-        ]
-    })?;
-    let file = sources.add(shown, text);
-    let edition = model::load(&sources.get(file).text, file)?;
-    let folder = input.parent().unwrap_or(Path::new("."));
+/// Reads an edition file and, when one sits beside it, its programme file.
+pub fn load(input: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = read_source(input, sources)?;
+    let folder = input.parent().unwrap_or(Path::new(""));
+    let programme_path = folder.join(PROGRAMME_FILE);
+    let is_programme = input.file_name() == Some(std::ffi::OsStr::new(PROGRAMME_FILE));
+    let programme = if !is_programme && programme_path.is_file() {
+        Some(read_source(&programme_path, sources)?)
+    } else {
+        None
+    };
+    let edition = model::load_with_programme(
+        &sources.get(file).text,
+        file,
+        programme.map(|id| (sources.get(id).text.as_str(), id)),
+    )?;
     let project = Project::discover(folder).ok_or_else(|| {
         vec![
             Diagnostic::error(
@@ -193,15 +226,31 @@ fn load_edition(
                     folder.display()
                 ),
             )
-            .with_hint("keep data files inside the factsheet project, e.g. data/kosovo-2024.toml"),
+            .with_hint("keep data files inside the factsheet project, e.g. data/kosovo/2024.toml"),
         ]
     })?;
-    Ok((project, edition))
+    Ok(Loaded { project, edition })
 }
 
-type Resources = (Template, Locale, FontBook, Vec<u8>);
+fn read_source(path: &Path, sources: &mut Sources) -> Result<diag::FileId, Vec<Diagnostic>> {
+    let shown = diag::display_path(path);
+    let bytes = read_limited(path, MAX_INPUT_BYTES).map_err(|why| {
+        vec![Diagnostic::error(
+            None,
+            format!("cannot read `{shown}` ({why})"),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        vec![
+            Diagnostic::error(None, format!("`{shown}` is not UTF-8 text"))
+                .with_hint("save the file as UTF-8"),
+        ]
+    })?;
+    Ok(sources.add(path, text))
+}
 
-fn load_resources(
+/// Loads the template, labels, fonts and logo an edition names.
+pub fn load_resources(
     project: &Project,
     edition: &Edition,
     sources: &mut Sources,
@@ -231,7 +280,12 @@ fn load_resources(
         fonts.add(name, path, bytes).map_err(|e| vec![e])?;
     }
     let logo = load_logo(project, &template.logo.file, &whole)?;
-    Ok((template, locale, fonts, logo))
+    Ok(Resources {
+        template,
+        locale,
+        fonts,
+        logo,
+    })
 }
 
 fn read_text(
@@ -307,7 +361,8 @@ fn check_glyphs(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
     }
 }
 
-fn metadata(edition: &Edition, locale: &Locale) -> render::Meta {
+/// The PDF metadata of an edition.
+pub fn metadata(edition: &Edition, locale: &Locale) -> render::Meta {
     let kicker = locale::fill(
         &locale.labels.kicker,
         &[("year", &edition.year.to_string())],
@@ -331,8 +386,12 @@ fn metadata(edition: &Edition, locale: &Locale) -> render::Meta {
     }
 }
 
-/// The output file name of an edition: `{country}-{year}.pdf`, lower case.
-pub fn output_name(edition: &Edition) -> String {
+/// The default output name pattern.
+pub const DEFAULT_NAME: &str = "{programme}-{year}.pdf";
+
+/// The output file name of an edition from a pattern with `{programme}`
+/// (the country in lower case, words joined by `-`), `{year}` and `{lang}`.
+pub fn output_name(edition: &Edition, pattern: &str) -> String {
     let slug: String = edition
         .programme
         .country
@@ -340,5 +399,12 @@ pub fn output_name(edition: &Edition) -> String {
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
-    format!("{}-{}.pdf", slug.trim_matches('-'), edition.year)
+    locale::fill(
+        pattern,
+        &[
+            ("programme", slug.trim_matches('-')),
+            ("year", &edition.year.to_string()),
+            ("lang", &edition.language.0),
+        ],
+    )
 }

@@ -22,6 +22,8 @@ pub struct Edition {
     pub programme: Programme,
     /// Edition year ("2024 FACTSHEET").
     pub year: u16,
+    /// The last year the results tables cover (default: the year before).
+    pub results_year: u16,
     /// Language tag; selects `assets/labels/{language}.toml`.
     pub language: (String, Span),
     /// The date the figures are current to (footer, PDF dates).
@@ -30,7 +32,8 @@ pub struct Edition {
     pub overflow: Overflow,
     /// Indicators in table order.
     pub indicators: Vec<Indicator>,
-    /// Results tables, in data order.
+    /// The results tables printed, computed from the history: the results
+    /// year's table, then the overall table (also the key figures).
     pub results: Vec<ResultTable>,
     /// Narrative sections of the main column.
     pub sections: Vec<Section>,
@@ -96,6 +99,21 @@ pub struct Indicator {
     pub label: String,
     /// Unit of its values.
     pub unit: Unit,
+}
+
+/// One period of the results history, as written.
+#[derive(Debug, Clone)]
+pub struct Period {
+    /// First year covered.
+    pub first: u16,
+    /// Last year covered.
+    pub last: u16,
+    /// Values in indicator order.
+    pub values: Vec<u64>,
+    /// Where each value is written.
+    pub spans: Vec<Span>,
+    /// Where the whole entry is.
+    pub span: Span,
 }
 
 /// One results table: a period and one value per indicator (in indicator order).
@@ -164,23 +182,21 @@ pub struct Contact {
 
 // ---------------------------------------------------------------- raw form
 
+/// One TOML file as written: an edition file, or the `programme.toml` its
+/// edition files share. Every table is optional here; [`Merged`] decides.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEdition {
     template: Option<Spanned<String>>,
-    programme: RawProgramme,
-    edition: RawEditionInfo,
-    #[serde(default)]
-    indicators: Vec<Spanned<RawIndicator>>,
+    programme: Option<Spanned<RawProgramme>>,
+    edition: Option<Spanned<RawEditionInfo>>,
+    indicators: Option<Vec<Spanned<RawIndicator>>>,
     #[serde(default)]
     results: Vec<Spanned<RawResults>>,
-    #[serde(default)]
-    sections: Vec<Spanned<RawSection>>,
+    sections: Option<Vec<Spanned<RawSection>>>,
     donors: Option<Spanned<RawDonors>>,
-    #[serde(default)]
-    links: Vec<Spanned<RawLink>>,
-    #[serde(default)]
-    contacts: Vec<Spanned<RawContact>>,
+    links: Option<Vec<Spanned<RawLink>>>,
+    contacts: Option<Vec<Spanned<RawContact>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +220,7 @@ struct RawEditionInfo {
     year: Spanned<i64>,
     language: Spanned<String>,
     data_as_of: Spanned<toml::value::Datetime>,
+    results_year: Option<Spanned<i64>>,
     #[serde(default)]
     overflow: Overflow,
 }
@@ -219,10 +236,9 @@ struct RawIndicator {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawResults {
-    first: Spanned<i64>,
-    last: Spanned<i64>,
-    #[serde(default)]
-    key_figures: bool,
+    year: Option<Spanned<i64>>,
+    first: Option<Spanned<i64>>,
+    last: Option<Spanned<i64>>,
     values: Spanned<BTreeMap<String, Spanned<i64>>>,
 }
 
@@ -255,6 +271,60 @@ struct RawContact {
     name: Spanned<String>,
     role: String,
     email: Spanned<String>,
+}
+
+/// A value and the file it was read from.
+type Part<T> = (FileId, T);
+
+/// Tags values with the file they came from.
+fn tag<T>(file: FileId) -> impl Fn(T) -> Part<T> {
+    move |value| (file, value)
+}
+
+/// An edition merged over its programme: each table comes from the edition
+/// file when it has it, else from `programme.toml`; results are the union.
+struct Merged {
+    template: Option<Part<Spanned<String>>>,
+    programme: Option<Part<Spanned<RawProgramme>>>,
+    edition: Option<Part<Spanned<RawEditionInfo>>>,
+    indicators: Option<Part<Vec<Spanned<RawIndicator>>>>,
+    results: Vec<Part<Spanned<RawResults>>>,
+    sections: Option<Part<Vec<Spanned<RawSection>>>>,
+    donors: Option<Part<Spanned<RawDonors>>>,
+    links: Option<Part<Vec<Spanned<RawLink>>>>,
+    contacts: Option<Part<Vec<Spanned<RawContact>>>>,
+}
+
+impl Merged {
+    fn new(edition: RawEdition, file: FileId, programme: Option<(RawEdition, FileId)>) -> Merged {
+        let mut merged = Merged {
+            template: edition.template.map(tag(file)),
+            programme: edition.programme.map(tag(file)),
+            edition: edition.edition.map(tag(file)),
+            indicators: edition.indicators.map(tag(file)),
+            results: edition.results.into_iter().map(tag(file)).collect(),
+            sections: edition.sections.map(tag(file)),
+            donors: edition.donors.map(tag(file)),
+            links: edition.links.map(tag(file)),
+            contacts: edition.contacts.map(tag(file)),
+        };
+        let Some((base, base_file)) = programme else {
+            return merged;
+        };
+        let t = base_file;
+        merged.template = merged.template.or(base.template.map(tag(t)));
+        merged.programme = merged.programme.or(base.programme.map(tag(t)));
+        merged.edition = merged.edition.or(base.edition.map(tag(t)));
+        merged.indicators = merged.indicators.or(base.indicators.map(tag(t)));
+        merged.sections = merged.sections.or(base.sections.map(tag(t)));
+        merged.donors = merged.donors.or(base.donors.map(tag(t)));
+        merged.links = merged.links.or(base.links.map(tag(t)));
+        merged.contacts = merged.contacts.or(base.contacts.map(tag(t)));
+        let mut results: Vec<_> = base.results.into_iter().map(tag(t)).collect();
+        results.append(&mut merged.results);
+        merged.results = results;
+        merged
+    }
 }
 
 // ---------------------------------------------------------------- loading
@@ -313,76 +383,156 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Parses and checks an edition file.
+/// Parses and checks a self-contained edition file.
 pub fn load(text: &str, file: FileId) -> Result<Edition, Vec<Diagnostic>> {
+    load_with_programme(text, file, None)
+}
+
+/// Parses and checks an edition file merged over its programme file (the
+/// `programme.toml` beside it, when there is one).
+pub fn load_with_programme(
+    text: &str,
+    file: FileId,
+    programme: Option<(&str, FileId)>,
+) -> Result<Edition, Vec<Diagnostic>> {
     let raw: RawEdition = toml::from_str(text).map_err(|e| vec![toml_error(&e, file)])?;
+    let base = match programme {
+        Some((text, base_file)) => {
+            let raw: RawEdition =
+                toml::from_str(text).map_err(|e| vec![toml_error(&e, base_file)])?;
+            Some((raw, base_file))
+        }
+        None => None,
+    };
     Checker {
         file,
+        edition_file: file,
         errors: Vec::new(),
     }
-    .run(raw)
+    .run(Merged::new(raw, file, base))
 }
 
 struct Checker {
+    /// The file the part being checked came from.
     file: FileId,
+    /// The edition file itself.
+    edition_file: FileId,
     errors: Vec<Diagnostic>,
 }
 
 impl Checker {
-    fn run(mut self, raw: RawEdition) -> Result<Edition, Vec<Diagnostic>> {
-        let template = match raw.template {
-            Some(t) => {
+    fn run(mut self, m: Merged) -> Result<Edition, Vec<Diagnostic>> {
+        let template = match m.template {
+            Some((file, t)) => {
+                self.file = file;
                 let span = self.span(t.span());
                 (t.into_inner(), Some(span))
             }
             None => (DEFAULT_TEMPLATE.to_string(), None),
         };
-        let programme = self.programme(raw.programme);
-        let year = self.year(&raw.edition.year, "edition year");
-        let data_as_of = self.date(&raw.edition.data_as_of);
+        let (Some((programme_file, programme)), Some((info_file, info))) = (m.programme, m.edition)
+        else {
+            return Err(self.missing_tables());
+        };
+        self.file = programme_file;
+        let programme = self.programme(programme.into_inner());
+        self.file = info_file;
+        let info = info.into_inner();
+        let year = self.year(&info.year, "edition year");
+        let results_year = match &info.results_year {
+            Some(y) => self.year(y, "results year"),
+            None => year.saturating_sub(1),
+        };
+        let data_as_of = self.date(&info.data_as_of);
         let language = (
-            raw.edition.language.get_ref().clone(),
-            self.span(raw.edition.language.span()),
+            info.language.get_ref().clone(),
+            self.span(info.language.span()),
         );
-        let indicators = self.indicators(raw.indicators);
-        let results = raw
-            .results
-            .into_iter()
-            .filter_map(|r| self.results(r, &indicators))
-            .collect();
-        let sections = raw
-            .sections
-            .into_iter()
-            .filter_map(|s| self.section(s))
-            .collect();
-        let donors = raw.donors.and_then(|d| self.donors(d));
-        let links = raw.links.into_iter().filter_map(|l| self.link(l)).collect();
-        let contacts = raw
-            .contacts
-            .into_iter()
-            .filter_map(|c| self.contact(c))
-            .collect();
+        let indicators = match m.indicators {
+            Some((file, list)) => {
+                self.file = file;
+                self.indicators(list)
+            }
+            None => Vec::new(),
+        };
+        let mut periods = Vec::new();
+        for (file, raw) in m.results {
+            self.file = file;
+            periods.extend(self.period(raw, &indicators));
+        }
+        let results = if self.errors.is_empty() {
+            self.file = info_file;
+            let anchor = self.span(info.year.span());
+            match crate::history::tables(&periods, results_year, &indicators, &anchor) {
+                Ok(tables) => tables,
+                Err(errors) => {
+                    self.errors.extend(errors);
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let sections = match m.sections {
+            Some((file, list)) => {
+                self.file = file;
+                list.into_iter().filter_map(|s| self.section(s)).collect()
+            }
+            None => Vec::new(),
+        };
+        let donors = m.donors.and_then(|(file, d)| {
+            self.file = file;
+            self.donors(d)
+        });
+        let links = match m.links {
+            Some((file, list)) => {
+                self.file = file;
+                list.into_iter().filter_map(|l| self.link(l)).collect()
+            }
+            None => Vec::new(),
+        };
+        let contacts = match m.contacts {
+            Some((file, list)) => {
+                self.file = file;
+                list.into_iter().filter_map(|c| self.contact(c)).collect()
+            }
+            None => Vec::new(),
+        };
         let edition = Edition {
             template,
             programme,
             year,
+            results_year,
             language,
             data_as_of,
-            overflow: raw.edition.overflow,
+            overflow: info.overflow,
             indicators,
             results,
             sections,
             donors,
             links,
             contacts,
-            file: self.file,
+            file: self.edition_file,
         };
-        self.require_content(&edition);
         if self.errors.is_empty() {
             Ok(edition)
         } else {
             Err(self.errors)
         }
+    }
+
+    fn missing_tables(&self) -> Vec<Diagnostic> {
+        let whole = Some(Span::new(self.edition_file, 0..0));
+        vec![
+            Diagnostic::error(
+                whole,
+                "the edition has no [programme] or no [edition] table",
+            )
+            .with_hint("an edition file holds [edition] (year, language, data_as_of)")
+            .with_hint(
+                "[programme] (country, organisation) is in the file or in programme.toml beside it",
+            ),
+        ]
     }
 
     fn span(&self, range: std::ops::Range<usize>) -> Span {
@@ -483,22 +633,35 @@ impl Checker {
         out
     }
 
-    fn results(
-        &mut self,
-        raw: Spanned<RawResults>,
-        indicators: &[Indicator],
-    ) -> Option<ResultTable> {
+    /// Checks one period of the results history.
+    fn period(&mut self, raw: Spanned<RawResults>, indicators: &[Indicator]) -> Option<Period> {
         let span = self.span(raw.span());
         let raw = raw.into_inner();
-        let first = self.year(&raw.first, "first year");
-        let last = self.year(&raw.last, "last year");
-        if first > last {
-            self.error(
-                raw.first.span(),
-                format!("period {first}–{last} runs backwards"),
-                "`first` is the earlier year",
-            );
-        }
+        let (first, last) = match (&raw.year, &raw.first, &raw.last) {
+            (Some(year), None, None) => {
+                let y = self.year(year, "year");
+                (y, y)
+            }
+            (None, Some(first), Some(last)) => {
+                let (f, l) = (self.year(first, "first year"), self.year(last, "last year"));
+                if f > l {
+                    self.error(
+                        first.span(),
+                        format!("period {f}–{l} runs backwards"),
+                        "`first` is the earlier year",
+                    );
+                }
+                (f, l)
+            }
+            _ => {
+                self.error(
+                    raw.values.span(),
+                    "a results entry needs `year`, or `first` and `last`".into(),
+                    "write `year = 2023` for one year, `first = 2017` and `last = 2022` for a period",
+                );
+                return None;
+            }
+        };
         let map = raw.values.get_ref();
         for (key, value) in map {
             if !indicators.iter().any(|i| &i.key == key) {
@@ -511,9 +674,13 @@ impl Checker {
             }
         }
         let mut values = Vec::new();
+        let mut spans = Vec::new();
         for indicator in indicators {
             match map.get(&indicator.key) {
-                Some(v) if *v.get_ref() >= 0 => values.push(*v.get_ref() as u64),
+                Some(v) if *v.get_ref() >= 0 => {
+                    values.push(*v.get_ref() as u64);
+                    spans.push(self.span(v.span()));
+                }
                 Some(v) => self.error(
                     v.span(),
                     format!("`{}` is negative ({})", indicator.key, v.get_ref()),
@@ -529,11 +696,11 @@ impl Checker {
                 ),
             }
         }
-        Some(ResultTable {
+        (values.len() == indicators.len()).then_some(Period {
             first,
             last,
-            key_figures: raw.key_figures,
             values,
+            spans,
             span,
         })
     }
@@ -647,19 +814,6 @@ impl Checker {
             span,
         })
     }
-
-    fn require_content(&mut self, edition: &Edition) {
-        let whole = Span::new(self.file, 0..0);
-        if edition.results.iter().filter(|r| r.key_figures).count() > 1 {
-            self.errors.push(
-                Diagnostic::error(
-                    Some(whole),
-                    "more than one results table has `key_figures = true`",
-                )
-                .with_hint("mark only the table the key-figure row should show"),
-            );
-        }
-    }
 }
 
 /// Straight apostrophes in plain (non-markup) text become typographic ones.
@@ -693,7 +847,27 @@ fn isolate_placeholder(runs: &[Inline]) -> Vec<Inline> {
 mod tests {
     use super::*;
 
-    const KOSOVO: &str = include_str!("../data/kosovo-2024.toml");
+    /// The programme and edition files together form a self-contained edition.
+    const KOSOVO: &str = concat!(
+        include_str!("../data/kosovo/programme.toml"),
+        "\n",
+        include_str!("../data/kosovo/2024.toml")
+    );
+
+    #[test]
+    fn an_edition_reads_on_top_of_its_programme() {
+        let edition = load_with_programme(
+            include_str!("../data/kosovo/2024.toml"),
+            FileId(1),
+            Some((include_str!("../data/kosovo/programme.toml"), FileId(0))),
+        )
+        .unwrap();
+        assert_eq!(edition.programme.country, "Kosovo");
+        assert_eq!(edition.results_year, 2023);
+        assert_eq!(edition.results[0].values, vec![1_192_676, 460, 852, 2]);
+        assert_eq!(edition.links[0].span.file, FileId(0));
+        assert_eq!(edition.sections[0].span.file, FileId(1));
+    }
 
     #[test]
     fn kosovo_loads_with_typed_results() {

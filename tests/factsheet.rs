@@ -7,22 +7,35 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use factsheet::diag::Sources;
+use factsheet::fonts::FontBook;
 use factsheet::layout::page::{Item, Page, dump};
 use factsheet::template::mm;
-use factsheet::{BuildOptions, Output, build};
+use factsheet::{BuildOptions, build};
 use lopdf::{Document, Object};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn kosovo() -> Output {
+/// The default factsheet, built in process.
+struct Built {
+    pages: Vec<Page>,
+    pdf: Vec<u8>,
+    fonts: FontBook,
+}
+
+fn kosovo() -> Built {
     let mut sources = Sources::default();
-    let input = root().join("data/kosovo-2024.toml");
+    let input = root().join("data/kosovo/2024.toml");
     match build(&input, &BuildOptions::default(), &mut sources) {
-        Ok(output) => {
-            assert!(output.warnings.is_empty(), "{:?}", output.warnings);
-            output.value
+        Ok(built) => {
+            assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+            let (output, _, resources) = built.value;
+            Built {
+                pages: output.pages,
+                pdf: output.pdf,
+                fonts: resources.fonts,
+            }
         }
         Err(errors) => panic!("{errors:#?}"),
     }
@@ -488,6 +501,13 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
+/// The Kosovo programme and 2024 edition as one self-contained file.
+fn standalone() -> String {
+    let programme = std::fs::read_to_string(root().join("data/kosovo/programme.toml")).unwrap();
+    let edition = std::fs::read_to_string(root().join("data/kosovo/2024.toml")).unwrap();
+    format!("{programme}\n{edition}")
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target/test-scratch").join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -521,9 +541,13 @@ fn cli_builds_the_default_factsheet() {
 #[test]
 fn malformed_data_is_reported_at_file_line_column_and_writes_nothing() {
     let dir = scratch("malformed");
-    let good = std::fs::read_to_string(root().join("data/kosovo-2024.toml")).unwrap();
+    let good = standalone();
     let bad = good.replace("year = 2024", "year = \"2024\"");
-    let line = bad.lines().position(|l| l.starts_with("year = ")).unwrap() + 1;
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("year = \"2024\""))
+        .unwrap()
+        + 1;
     let input = dir.join("bad.toml");
     std::fs::write(&input, bad).unwrap();
     let out_dir = dir.join("out");
@@ -553,7 +577,7 @@ fn malformed_data_is_reported_at_file_line_column_and_writes_nothing() {
 #[test]
 fn a_failed_build_leaves_an_existing_pdf_untouched() {
     let dir = scratch("untouched");
-    let good = std::fs::read_to_string(root().join("data/kosovo-2024.toml")).unwrap();
+    let good = standalone();
     let input = dir.join("kosovo.toml");
     std::fs::write(
         &input,
@@ -602,7 +626,7 @@ fn help_explains_the_commands() {
 #[test]
 fn overflow_is_an_error_naming_flow_section_and_amount_unless_flow_is_asked() {
     let dir = scratch("overflow");
-    let good = std::fs::read_to_string(root().join("data/kosovo-2024.toml")).unwrap();
+    let good = standalone();
     let extra = "\n\nNPA has expanded to the current 110 staff members, including one expatriate, and employs eight multi-gender and multi-ethnic teams in northern Kosovo.".repeat(12);
     let long = good.replacen(
         "Kosovo Albanians.\n\"\"\"",
