@@ -230,6 +230,7 @@ fn prepare(
     let mut jobs = Vec::new();
     let mut resources: Vec<Option<Resources>> = Vec::new();
     let mut keys: BTreeMap<(PathBuf, String, String), usize> = BTreeMap::new();
+    let mut languages: BTreeMap<PathBuf, bool> = BTreeMap::new();
     for file in files {
         let input = diag::display_path(file);
         let mut sources = Sources::default();
@@ -261,7 +262,11 @@ fn prepare(
             report.failed.push(input);
             continue;
         }
-        let name = output_name(&loaded.edition, &options.name);
+        let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let multilingual = *languages
+            .entry(folder)
+            .or_insert_with(|| crate::programme_languages(file).len() > 1);
+        let name = output_name(&loaded.edition, &options.name, multilingual);
         jobs.push(Job {
             input,
             sources,

@@ -43,6 +43,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Time the pipeline: one edition many times, then a generated set in parallel.
     Bench(BenchArgs),
+    /// List the labels each language in assets/labels/ still lacks (against en.toml).
+    Labels,
 }
 
 /// Arguments of `bench`.
@@ -153,8 +155,54 @@ pub fn run(cli: Cli) -> bool {
         Some(Command::Build(args)) => run_build(&args),
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Bench(args)) => run_bench(&args),
+        Some(Command::Labels) => run_labels(),
         None => run_build(&cli.build),
     }
+}
+
+fn run_labels() -> bool {
+    let Some(project) = crate::Project::discover(Path::new(".")) else {
+        eprintln!("error: no project folder (with fonts/ and assets/) here or above");
+        return false;
+    };
+    let folder = project.root.join("assets/labels");
+    let read = |path: &Path| -> Option<toml::Table> {
+        let text = std::fs::read_to_string(path).ok()?;
+        toml::from_str(&text).ok()
+    };
+    let Some(reference) = read(&folder.join("en.toml")) else {
+        eprintln!("error: cannot read assets/labels/en.toml");
+        return false;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    let mut complete = true;
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
+        let name = path
+            .file_stem()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match read(path) {
+            Some(table) => {
+                let missing = crate::locale::missing_keys(&reference, &table);
+                if missing.is_empty() {
+                    println!("{name}: complete");
+                } else {
+                    complete = false;
+                    println!("{name}: missing {}", missing.join(", "));
+                }
+            }
+            None => {
+                complete = false;
+                println!("{name}: not valid TOML (run `factsheet check` on an edition in it)");
+            }
+        }
+    }
+    complete
 }
 
 fn run_bench(args: &BenchArgs) -> bool {

@@ -144,13 +144,40 @@ impl Shaper<'_> {
     }
 
     /// Shapes `text` in face `font` at `size`, with `tracking` (em) added
-    /// after every glyph but the last.
+    /// after every glyph but the last. Each run of one script is shaped
+    /// with that script and the edition's language, so Serbian Cyrillic
+    /// gets its `locl` forms even after a Latin word.
     pub fn shape(&self, font: FontId, text: &str, size: Pt, tracking: f64) -> Shaped {
-        let face = &self.faces[font.0];
         let data = self.book.face(font);
+        let scale = size / data.units_per_em;
+        let mut glyphs = Vec::with_capacity(text.len());
+        for (range, script) in script_runs(text) {
+            self.shape_run(font, text, range, script, scale, &mut glyphs);
+        }
+        let count = glyphs.len();
+        for glyph in glyphs.iter_mut().take(count.saturating_sub(1)) {
+            glyph.advance += tracking * size;
+        }
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        Shaped { glyphs, width }
+    }
+
+    fn shape_run(
+        &self,
+        font: FontId,
+        text: &str,
+        range: std::ops::Range<usize>,
+        script: Option<Script>,
+        scale: f64,
+        glyphs: &mut Vec<Glyph>,
+    ) {
+        let face = &self.faces[font.0];
         let mut buffer = UnicodeBuffer::new();
-        buffer.push_str(text);
+        buffer.push_str(&text[range.clone()]);
         buffer.set_direction(Direction::LeftToRight);
+        if let Some(script) = script {
+            buffer.set_script(script);
+        }
         if let Some(language) = &self.language {
             buffer.set_language(language.clone());
         }
@@ -167,26 +194,22 @@ impl Shaper<'_> {
             )
         });
         let output = rustybuzz::shape_with_plan(face, plan, buffer);
-        let scale = size / data.units_per_em;
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
-        let mut glyphs = Vec::with_capacity(infos.len());
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
-            let cluster = info.cluster as usize;
+            let cluster = range.start + info.cluster as usize;
             let end = infos[i..]
                 .iter()
                 .find(|next| next.cluster != info.cluster)
-                .map_or(text.len(), |next| next.cluster as usize);
+                .map_or(range.end, |next| range.start + next.cluster as usize);
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
             let id = info.glyph_id as u16;
             let font_advance = face
                 .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))
                 .map_or(0.0, |a| f64::from(a) * scale);
-            let last = i + 1 == infos.len();
-            let tracking = if last { 0.0 } else { tracking * size };
             glyphs.push(Glyph {
                 id,
-                advance: f64::from(pos.x_advance) * scale + tracking,
+                advance: f64::from(pos.x_advance) * scale,
                 font_advance,
                 cluster,
                 text: if first_of_cluster {
@@ -196,8 +219,6 @@ impl Shaper<'_> {
                 },
             });
         }
-        let width = glyphs.iter().map(|g| g.advance).sum();
-        Shaped { glyphs, width }
     }
 
     /// Characters of `text` that face `font` has no glyph for.
@@ -212,10 +233,107 @@ impl Shaper<'_> {
     }
 }
 
+/// Splits text into runs of one script; spaces, digits and punctuation
+/// (script Common or Inherited) join the run they stand in.
+fn script_runs(text: &str) -> Vec<(std::ops::Range<usize>, Option<Script>)> {
+    use unicode_script::{Script as Uscript, UnicodeScript};
+    let mut runs: Vec<(std::ops::Range<usize>, Option<Uscript>)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let script = match c.script() {
+            Uscript::Common | Uscript::Inherited | Uscript::Unknown => None,
+            other => Some(other),
+        };
+        match runs.last_mut() {
+            Some((range, current))
+                if script.is_none() || *current == script || current.is_none() =>
+            {
+                range.end = i + c.len_utf8();
+                if current.is_none() {
+                    *current = script;
+                }
+            }
+            _ => runs.push((i..i + c.len_utf8(), script)),
+        }
+    }
+    runs.into_iter()
+        .map(|(range, script)| {
+            let tag = script.and_then(|s| {
+                let name = s.short_name().as_bytes();
+                let bytes: [u8; 4] = name.try_into().ok()?;
+                Script::from_iso15924_tag(rustybuzz::ttf_parser::Tag::from_bytes(&bytes))
+            });
+            (range, tag)
+        })
+        .collect()
+}
+
 /// The text a cluster stands for; a no-break space copies as a plain space.
 fn cluster_text(text: &str, start: usize, end: usize) -> String {
     let (start, end) = (start.min(end), end.max(start).min(text.len()));
     text.get(start..end)
         .unwrap_or("")
         .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> FontBook {
+        let mut book = FontBook::default();
+        for (name, file) in [
+            ("regular", "NotoSans-Regular.ttf"),
+            ("italic", "NotoSans-Italic.ttf"),
+        ] {
+            let path = format!("{}/fonts/{file}", env!("CARGO_MANIFEST_DIR"));
+            book.add(name, file, std::fs::read(path).unwrap()).unwrap();
+        }
+        book
+    }
+
+    fn ids(book: &FontBook, language: &str, text: &str) -> Vec<u16> {
+        let shaper = book.shaper(language);
+        let italic = book.id("italic").unwrap();
+        shaper
+            .shape(italic, text, 10.0, 0.0)
+            .glyphs
+            .iter()
+            .map(|g| g.id)
+            .collect()
+    }
+
+    #[test]
+    fn serbian_cyrillic_italic_takes_the_serbian_forms() {
+        let book = book();
+        // Noto Sans Italic: б г д п т are 455 457 458 469 472 (Russian
+        // forms) and 2411–2415 (uni04xx.loclSRB) with language sr.
+        assert_eq!(ids(&book, "ru", "бгдпт"), [455, 457, 458, 469, 472]);
+        assert_eq!(
+            ids(&book, "sr-Cyrl", "бгдпт"),
+            [2411, 2412, 2413, 2414, 2415]
+        );
+        // A Latin word first must not make the Cyrillic run Latin.
+        let mixed = ids(&book, "sr-Cyrl", "NPA бгдпт");
+        assert_eq!(mixed[mixed.len() - 5..], [2411, 2412, 2413, 2414, 2415]);
+    }
+
+    #[test]
+    fn kerning_narrows_av() {
+        let book = book();
+        let shaper = book.shaper("en");
+        let regular = book.id("regular").unwrap();
+        let av = shaper.shape(regular, "AV", 10.0, 0.0);
+        let sum: f64 = av.glyphs.iter().map(|g| g.font_advance).sum();
+        assert!(av.width < sum - 0.1, "{} vs {sum}", av.width);
+    }
+
+    #[test]
+    fn clusters_keep_their_text() {
+        let book = book();
+        let shaper = book.shaper("en");
+        let regular = book.id("regular").unwrap();
+        let shaped = shaper.shape(regular, "office Звечан", 10.0, 0.0);
+        let text: String = shaped.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "office Звечан");
+    }
 }

@@ -386,25 +386,62 @@ pub fn metadata(edition: &Edition, locale: &Locale) -> render::Meta {
     }
 }
 
-/// The default output name pattern.
+/// The default output name pattern; `-{lang}` is added before `.pdf` when
+/// the programme's folder holds editions in more than one language.
 pub const DEFAULT_NAME: &str = "{programme}-{year}.pdf";
 
 /// The output file name of an edition from a pattern with `{programme}`
-/// (the country in lower case, words joined by `-`), `{year}` and `{lang}`.
-pub fn output_name(edition: &Edition, pattern: &str) -> String {
-    let slug: String = edition
-        .programme
-        .country
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
+/// (the programme's id), `{year}` and `{lang}`.
+pub fn output_name(edition: &Edition, pattern: &str, multilingual: bool) -> String {
+    let pattern = if multilingual && pattern == DEFAULT_NAME {
+        "{programme}-{year}-{lang}.pdf"
+    } else {
+        pattern
+    };
     locale::fill(
         pattern,
         &[
-            ("programme", slug.trim_matches('-')),
+            ("programme", &edition.programme.id),
             ("year", &edition.year.to_string()),
             ("lang", &edition.language.0),
         ],
     )
+}
+
+/// The languages of the edition files in a programme folder (the folder of
+/// `input`, when it holds a `programme.toml`).
+pub fn programme_languages(input: &Path) -> std::collections::BTreeSet<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        edition: Option<HeadEdition>,
+    }
+    #[derive(serde::Deserialize)]
+    struct HeadEdition {
+        language: Option<String>,
+    }
+    let folder = input.parent().unwrap_or(Path::new(""));
+    let mut languages = std::collections::BTreeSet::new();
+    if !folder.join(PROGRAMME_FILE).is_file() {
+        return languages;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return languages;
+    };
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let is_edition = path.extension().is_some_and(|e| e == "toml")
+            && path.file_name().is_some_and(|n| n != PROGRAMME_FILE);
+        let Some(text) = is_edition
+            .then(|| read_limited(&path, MAX_INPUT_BYTES).ok())
+            .flatten()
+        else {
+            continue;
+        };
+        let head: Option<Head> = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|t| toml::from_str(t).ok());
+        if let Some(language) = head.and_then(|h| h.edition).and_then(|e| e.language) {
+            languages.insert(language);
+        }
+    }
+    languages
 }

@@ -50,6 +50,8 @@ pub struct Edition {
 /// Facts that stay the same across a programme's editions.
 #[derive(Debug, Clone)]
 pub struct Programme {
+    /// Stable id for file names ("kosovo"); default: the country in lower case.
+    pub id: String,
     /// Country or programme name ("Kosovo").
     pub country: String,
     /// Organisation name (footer, PDF author).
@@ -197,21 +199,40 @@ struct RawEdition {
     donors: Option<Spanned<RawDonors>>,
     links: Option<Vec<Spanned<RawLink>>>,
     contacts: Option<Vec<Spanned<RawContact>>>,
+    places: Option<BTreeMap<String, Spanned<RawPlace>>>,
+}
+
+/// Printed text: one string for every language, or one per language
+/// (`{ en = "Tasks completed", sq = "Detyra të kryera" }`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawText {
+    Plain(String),
+    Languages(BTreeMap<String, String>),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProgramme {
-    country: Spanned<String>,
-    organisation: Spanned<String>,
+    id: Option<Spanned<String>>,
+    country: Spanned<RawText>,
+    organisation: Spanned<RawText>,
     website: Option<Spanned<RawWebsite>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWebsite {
-    text: String,
+    text: Spanned<RawText>,
     url: Spanned<String>,
+}
+
+/// A place name in its Albanian and Serbian (Latin) forms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlace {
+    sq: String,
+    sr: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +242,7 @@ struct RawEditionInfo {
     language: Spanned<String>,
     data_as_of: Spanned<toml::value::Datetime>,
     results_year: Option<Spanned<i64>>,
+    place_names: Option<Spanned<String>>,
     #[serde(default)]
     overflow: Overflow,
 }
@@ -229,7 +251,7 @@ struct RawEditionInfo {
 #[serde(deny_unknown_fields)]
 struct RawIndicator {
     key: Spanned<String>,
-    label: String,
+    label: Spanned<RawText>,
     unit: Unit,
 }
 
@@ -260,8 +282,8 @@ struct RawDonors {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLink {
-    label: String,
-    text: Spanned<String>,
+    label: Spanned<RawText>,
+    text: Spanned<RawText>,
     url: Spanned<String>,
 }
 
@@ -269,7 +291,7 @@ struct RawLink {
 #[serde(deny_unknown_fields)]
 struct RawContact {
     name: Spanned<String>,
-    role: String,
+    role: Spanned<RawText>,
     email: Spanned<String>,
 }
 
@@ -293,6 +315,7 @@ struct Merged {
     donors: Option<Part<Spanned<RawDonors>>>,
     links: Option<Part<Vec<Spanned<RawLink>>>>,
     contacts: Option<Part<Vec<Spanned<RawContact>>>>,
+    places: Option<Part<BTreeMap<String, Spanned<RawPlace>>>>,
 }
 
 impl Merged {
@@ -307,6 +330,7 @@ impl Merged {
             donors: edition.donors.map(tag(file)),
             links: edition.links.map(tag(file)),
             contacts: edition.contacts.map(tag(file)),
+            places: edition.places.map(tag(file)),
         };
         let Some((base, base_file)) = programme else {
             return merged;
@@ -320,6 +344,7 @@ impl Merged {
         merged.donors = merged.donors.or(base.donors.map(tag(t)));
         merged.links = merged.links.or(base.links.map(tag(t)));
         merged.contacts = merged.contacts.or(base.contacts.map(tag(t)));
+        merged.places = merged.places.or(base.places.map(tag(t)));
         let mut results: Vec<_> = base.results.into_iter().map(tag(t)).collect();
         results.append(&mut merged.results);
         merged.results = results;
@@ -407,6 +432,8 @@ pub fn load_with_programme(
     Checker {
         file,
         edition_file: file,
+        language: String::new(),
+        places: BTreeMap::new(),
         errors: Vec::new(),
     }
     .run(Merged::new(raw, file, base))
@@ -417,6 +444,10 @@ struct Checker {
     file: FileId,
     /// The edition file itself.
     edition_file: FileId,
+    /// The edition's language: picks texts given per language.
+    language: String,
+    /// Place names as this edition prints them, by key.
+    places: BTreeMap<String, String>,
     errors: Vec<Diagnostic>,
 }
 
@@ -434,10 +465,17 @@ impl Checker {
         else {
             return Err(self.missing_tables());
         };
+        self.file = info_file;
+        let info = info.into_inner();
+        self.language = info.language.get_ref().clone();
+        let place_mode = self.place_mode(info.place_names.as_ref());
+        if let Some((file, places)) = m.places {
+            self.file = file;
+            self.places = places_for(&places, place_mode, &self.language);
+        }
         self.file = programme_file;
         let programme = self.programme(programme.into_inner());
         self.file = info_file;
-        let info = info.into_inner();
         let year = self.year(&info.year, "edition year");
         let results_year = match &info.results_year {
             Some(y) => self.year(y, "results year"),
@@ -557,23 +595,82 @@ impl Checker {
     }
 
     fn programme(&mut self, raw: RawProgramme) -> Programme {
-        let country = self.non_empty(&raw.country, "country");
-        let organisation = self.non_empty(&raw.organisation, "organisation");
+        let country = self.text(&raw.country, "country");
+        let organisation = self.text(&raw.organisation, "organisation");
         let website = raw.website.map(|w| {
             let span = self.span(w.span());
             let w = w.into_inner();
             self.url(&w.url);
             LinkItem {
                 label: String::new(),
-                text: w.text,
+                text: self.text(&w.text, "website text"),
                 url: w.url.into_inner(),
                 span,
             }
         });
+        let id = match &raw.id {
+            Some(id) => id.get_ref().trim().to_string(),
+            None => slug(&default_text(raw.country.get_ref())),
+        };
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            let span = raw.id.as_ref().map_or(raw.country.span(), Spanned::span);
+            self.error(
+                span,
+                format!("programme id \"{id}\" is not usable in a file name"),
+                "write it in lower-case letters, digits and '-', e.g. id = \"kosovo\"",
+            );
+        }
         Programme {
-            country,
-            organisation,
+            id,
+            country: smarten(&country),
+            organisation: smarten(&organisation),
             website,
+        }
+    }
+
+    /// The edition's text of a field given once or per language.
+    fn text(&mut self, raw: &Spanned<RawText>, what: &str) -> String {
+        let text = match raw.get_ref() {
+            RawText::Plain(text) => Some(text.clone()),
+            RawText::Languages(by_language) => pick_language(by_language, &self.language),
+        };
+        let Some(text) = text else {
+            let language = self.language.clone();
+            self.error(
+                raw.span(),
+                format!("{what} has no `{language}` text"),
+                &format!("add `{language} = \"…\"` to it"),
+            );
+            return default_text(raw.get_ref());
+        };
+        if text.trim().is_empty() {
+            self.error(
+                raw.span(),
+                format!("{what} is empty"),
+                "write the text between the quotes",
+            );
+        }
+        text.trim().to_string()
+    }
+
+    /// How place names print: "sq", "sr", "sq/sr" or "sr/sq".
+    fn place_mode(&mut self, raw: Option<&Spanned<String>>) -> PlaceMode {
+        let Some(raw) = raw else {
+            return PlaceMode::default_for(&self.language);
+        };
+        match raw.get_ref().as_str() {
+            "sq" => PlaceMode::Albanian,
+            "sr" => PlaceMode::Serbian,
+            "sq/sr" => PlaceMode::AlbanianSerbian,
+            "sr/sq" => PlaceMode::SerbianAlbanian,
+            other => {
+                self.error(
+                    raw.span(),
+                    format!("`place_names = \"{other}\"` is not a choice"),
+                    "write \"sq\", \"sr\", \"sq/sr\" or \"sr/sq\"",
+                );
+                PlaceMode::default_for(&self.language)
+            }
         }
     }
 
@@ -624,9 +721,10 @@ impl Checker {
                     "give each indicator its own key",
                 );
             }
+            let label = self.text(&item.label, "indicator label");
             out.push(Indicator {
                 key,
-                label: item.label.trim().to_string(),
+                label: smarten(&label),
                 unit: item.unit,
             });
         }
@@ -708,7 +806,14 @@ impl Checker {
     fn paragraphs(&mut self, body: &Spanned<String>) -> Vec<Paragraph> {
         let span = self.span(body.span());
         match markup::parse(body.get_ref(), &span) {
-            Ok(paragraphs) if !paragraphs.is_empty() => paragraphs,
+            Ok(mut paragraphs) if !paragraphs.is_empty() => {
+                for paragraph in &mut paragraphs {
+                    for run in &mut paragraph.runs {
+                        run.text = self.fill_places(&run.text, &span);
+                    }
+                }
+                paragraphs
+            }
             Ok(_) => {
                 self.error(
                     body.span(),
@@ -787,9 +892,10 @@ impl Checker {
         let span = self.span(raw.span());
         let raw = raw.into_inner();
         self.url(&raw.url);
-        let text = self.non_empty(&raw.text, "link text");
+        let text = self.text(&raw.text, "link text");
+        let label = self.text(&raw.label, "link label");
         Some(LinkItem {
-            label: smarten(raw.label.trim()),
+            label: smarten(&label),
             text,
             url: raw.url.into_inner(),
             span,
@@ -807,13 +913,201 @@ impl Checker {
                 "write it as name@example.org",
             );
         }
+        let role = self.text(&raw.role, "contact role");
         Some(Contact {
             name: smarten(&name),
-            role: smarten(raw.role.trim()),
+            role: smarten(&role),
             email: raw.email.into_inner(),
             span,
         })
     }
+}
+
+impl Checker {
+    /// Replaces `{place}` with the place's name; `{donors}` is left for layout.
+    fn fill_places(&mut self, text: &str, span: &Span) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                return out;
+            };
+            let key = &after[..close];
+            match self.places.get(key) {
+                Some(name) => out.push_str(name),
+                None if key == "donors" => out.push_str(DONORS_PLACEHOLDER),
+                None => {
+                    let known: Vec<&str> = self.places.keys().map(String::as_str).collect();
+                    let hint = if known.is_empty() {
+                        "define place names under [places] in programme.toml".to_string()
+                    } else {
+                        format!("known places: {}", known.join(", "))
+                    };
+                    self.errors.push(
+                        Diagnostic::error(
+                            Some(span.clone()),
+                            format!("`{{{key}}}` is not a place"),
+                        )
+                        .with_hint(hint),
+                    );
+                    out.push_str(key);
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Which form of a place name an edition prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlaceMode {
+    Albanian,
+    Serbian,
+    AlbanianSerbian,
+    SerbianAlbanian,
+}
+
+impl PlaceMode {
+    /// Albanian editions use the Albanian forms, Serbian ones the Serbian
+    /// forms; English follows the seed document (Serbian forms).
+    fn default_for(language: &str) -> PlaceMode {
+        if language == "sq" || language.starts_with("sq-") {
+            PlaceMode::Albanian
+        } else {
+            PlaceMode::Serbian
+        }
+    }
+}
+
+/// Place names as an edition in `language` prints them.
+fn places_for(
+    places: &BTreeMap<String, Spanned<RawPlace>>,
+    mode: PlaceMode,
+    language: &str,
+) -> BTreeMap<String, String> {
+    let cyrillic = language.ends_with("-Cyrl");
+    places
+        .iter()
+        .map(|(key, place)| {
+            let place = place.get_ref();
+            let sr = if cyrillic {
+                latin_to_cyrillic(&place.sr)
+            } else {
+                place.sr.clone()
+            };
+            let name = match mode {
+                PlaceMode::Albanian => place.sq.clone(),
+                PlaceMode::Serbian => sr,
+                PlaceMode::AlbanianSerbian => format!("{}/{sr}", place.sq),
+                PlaceMode::SerbianAlbanian => format!("{sr}/{}", place.sq),
+            };
+            (key.clone(), name)
+        })
+        .collect()
+}
+
+/// The text for `language`: exact tag, then its base language ("sr" for "sr-Latn").
+fn pick_language(by_language: &BTreeMap<String, String>, language: &str) -> Option<String> {
+    let base = language.split('-').next().unwrap_or(language);
+    by_language
+        .get(language)
+        .or_else(|| by_language.get(base))
+        .cloned()
+}
+
+/// The English text, or the first one: for ids and error recovery.
+fn default_text(raw: &RawText) -> String {
+    match raw {
+        RawText::Plain(text) => text.clone(),
+        RawText::Languages(by_language) => by_language
+            .get("en")
+            .or_else(|| by_language.values().next())
+            .cloned()
+            .unwrap_or_default(),
+    }
+}
+
+/// Lower-case letters and digits, words joined by `-`.
+fn slug(text: &str) -> String {
+    let mapped: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    mapped
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Serbian Latin to Cyrillic: the two scripts map letter for letter (lj,
+/// nj and dž are single letters), so place names are stored once.
+pub fn latin_to_cyrillic(text: &str) -> String {
+    const DIGRAPHS: [(&str, char); 9] = [
+        ("Lj", 'Љ'),
+        ("LJ", 'Љ'),
+        ("lj", 'љ'),
+        ("Nj", 'Њ'),
+        ("NJ", 'Њ'),
+        ("nj", 'њ'),
+        ("Dž", 'Џ'),
+        ("DŽ", 'Џ'),
+        ("dž", 'џ'),
+    ];
+    const LETTERS: [(char, char); 27] = [
+        ('a', 'а'),
+        ('b', 'б'),
+        ('c', 'ц'),
+        ('č', 'ч'),
+        ('ć', 'ћ'),
+        ('d', 'д'),
+        ('đ', 'ђ'),
+        ('e', 'е'),
+        ('f', 'ф'),
+        ('g', 'г'),
+        ('h', 'х'),
+        ('i', 'и'),
+        ('j', 'ј'),
+        ('k', 'к'),
+        ('l', 'л'),
+        ('m', 'м'),
+        ('n', 'н'),
+        ('o', 'о'),
+        ('p', 'п'),
+        ('r', 'р'),
+        ('s', 'с'),
+        ('š', 'ш'),
+        ('t', 'т'),
+        ('u', 'у'),
+        ('v', 'в'),
+        ('z', 'з'),
+        ('ž', 'ж'),
+    ];
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text;
+    'letters: while let Some(c) = rest.chars().next() {
+        for (latin, cyrillic) in DIGRAPHS {
+            if let Some(tail) = rest.strip_prefix(latin) {
+                out.push(cyrillic);
+                rest = tail;
+                continue 'letters;
+            }
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        match LETTERS.iter().find(|(latin, _)| *latin == lower) {
+            Some((_, cyrillic)) if c.is_uppercase() => out.extend(cyrillic.to_uppercase()),
+            Some((_, cyrillic)) => out.push(*cyrillic),
+            None => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Straight apostrophes in plain (non-markup) text become typographic ones.

@@ -48,6 +48,9 @@ pub struct Style {
     /// Extra letter-spacing in em.
     #[serde(default)]
     pub tracking: f64,
+    /// Hyphenate this style's text when the language's labels turn it on.
+    #[serde(default)]
+    pub hyphenate: bool,
 }
 
 /// Baseline-to-baseline distances in pt.

@@ -532,10 +532,10 @@ fn cli_builds_the_default_factsheet() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let pdf = std::fs::read(out_dir.join("kosovo-2024.pdf")).unwrap();
+    let pdf = std::fs::read(out_dir.join("kosovo-2024-en.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("kosovo-2024.pdf (2 pages"), "{stdout}");
+    assert!(stdout.contains("kosovo-2024-en.pdf (2 pages"), "{stdout}");
 }
 
 #[test]

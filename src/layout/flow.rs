@@ -7,6 +7,11 @@
 use super::page::{Item, Point, Rect};
 use crate::template::{Anchor, Frame, Pt, mm};
 
+/// A frame may end up to this many lines short so that it ends between
+/// paragraphs rather than inside one (a sentence then never runs across the
+/// page's foot and the next page's head).
+const MAX_SHORT_LINES: usize = 3;
+
 /// What a unit is, for spacing and messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitKind {
@@ -170,11 +175,16 @@ fn fill_frame(
                 by: y + unit.extent + unit.depth - bottom,
             });
         }
-        // Back up to the last unit a frame may end before.
-        let resume = (start + 1..=i)
+        // Back up to the last unit a frame may end before; end the frame
+        // between paragraphs instead when that costs at most a few lines.
+        let legal = |k: &usize| units[*k].breakable_before;
+        let last = (start + 1..=i).rev().find(legal).unwrap_or(i);
+        let between = (start + 1..=i)
             .rev()
-            .find(|&k| units[k].breakable_before)
-            .unwrap_or(i);
+            .take(MAX_SHORT_LINES + 1)
+            .filter(legal)
+            .find(|&k| units[k].kind != UnitKind::Line);
+        let resume = between.unwrap_or(last);
         placed.retain(|&(k, _)| k < resume);
         return Ok((placed, resume));
     }
@@ -294,6 +304,20 @@ mod tests {
         assert_eq!(filled[0].units.len(), 3, "3, 4 and 5 move on together");
         assert_eq!(filled[1].units[0].0, 3);
         assert_eq!(filled[1].units.len(), 5);
+    }
+
+    #[test]
+    fn a_frame_ends_short_to_break_between_paragraphs() {
+        // Two paragraphs of 3 and 4 lines; the frame holds 5 lines.
+        let mut units: Vec<Unit> = (0..7).map(|_| line("A", 14.0, true)).collect();
+        units[0].kind = UnitKind::FirstLine;
+        units[3].kind = UnitKind::FirstLine;
+        for k in [1, 2, 4, 6] {
+            units[k].breakable_before = false;
+        }
+        let filled = paginate(&units, frames(2)).unwrap();
+        assert_eq!(filled[0].units.len(), 3, "the second paragraph moves whole");
+        assert_eq!(filled[1].units.len(), 4);
     }
 
     #[test]

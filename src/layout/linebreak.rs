@@ -16,6 +16,9 @@ pub struct Segment {
     pub trailing: Pt,
     /// A line must end after this segment.
     pub mandatory: bool,
+    /// Width of the hyphen added when a line ends here (a hyphenation
+    /// point); zero elsewhere.
+    pub hyphen: Pt,
 }
 
 /// Cost of a paragraph whose last line is a single short segment.
@@ -24,6 +27,8 @@ const RUNT_COST: f64 = 50.0;
 const RUNT_SHARE: f64 = 0.2;
 /// Cost per line, so that fewer lines win among near-equal choices.
 const LINE_COST: f64 = 0.05;
+/// Cost of ending a line with a hyphen: taken only when it evens the rag.
+const HYPHEN_COST: f64 = 0.1;
 
 /// Chooses line breaks: returns the exclusive end index of each line.
 ///
@@ -40,7 +45,9 @@ pub fn break_lines(segments: &[Segment], width: Pt) -> Vec<usize> {
     let mut from = vec![0usize; n + 1];
     best[0] = 0.0;
     for j in 1..=n {
-        let mut line_width = -segments[j - 1].trailing;
+        let end = &segments[j - 1];
+        let mut line_width = end.hyphen - end.trailing;
+        let hyphen_cost = if end.hyphen > 0.0 { HYPHEN_COST } else { 0.0 };
         for i in (0..j).rev() {
             if i < j - 1 && segments[i].mandatory {
                 break;
@@ -53,7 +60,7 @@ pub fn break_lines(segments: &[Segment], width: Pt) -> Vec<usize> {
                 continue;
             }
             let is_last = j == n || segments[j - 1].mandatory;
-            let cost = best[i] + line_cost(line_width, width, is_last, j - i, i == 0);
+            let cost = best[i] + hyphen_cost + line_cost(line_width, width, is_last, j - i, i == 0);
             if cost < best[j] {
                 best[j] = cost;
                 from[j] = i;
@@ -91,6 +98,7 @@ mod tests {
                 width: w + 3.0,
                 trailing: 3.0,
                 mandatory: false,
+                hyphen: 0.0,
             })
             .collect()
     }

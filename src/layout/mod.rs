@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod flow;
+pub mod hyphen;
 pub mod linebreak;
 pub mod page;
 pub mod text;
@@ -12,6 +13,7 @@ pub mod text;
 use std::collections::BTreeMap;
 
 use flow::{FlowError, PageFrame, Unit, paginate, translate};
+use hyphen::Hyphenation;
 use page::{Item, Page, Point, Rect};
 use text::{Line, TextStyle, set_line, set_paragraph};
 
@@ -95,7 +97,12 @@ pub fn layout(
 impl Ctx<'_> {
     /// A template style resolved against the loaded faces.
     pub fn style(&self, name: &str) -> TextStyle {
-        TextStyle::resolve(self.template, self.shaper, name)
+        let mut style = TextStyle::resolve(self.template, self.shaper, name);
+        if self.template.style(name).hyphenate {
+            style.hyphenation =
+                Hyphenation::for_language(&self.locale.language, self.locale.hyphenate);
+        }
+        style
     }
 
     fn frames_of(&self, flow: &str, overflow: Overflow) -> impl Iterator<Item = PageFrame> + '_ {
@@ -325,7 +332,10 @@ impl Ctx<'_> {
         let date = self.edition.data_as_of;
         let middle = fill(
             &self.locale.labels.data_as_of,
-            &[("date", &self.locale.date(date.year, date.month, date.day))],
+            &[(
+                "date",
+                &self.locale.running_date(date.year, date.month, date.day),
+            )],
         );
         let page = fill(
             &self.locale.labels.page,

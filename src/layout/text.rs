@@ -5,6 +5,7 @@
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
+use super::hyphen::Hyphenation;
 use super::linebreak::{Segment, break_lines};
 use super::page::{Point, TextRun};
 use crate::diag::{Diagnostic, Span};
@@ -35,6 +36,8 @@ pub struct TextStyle {
     pub caps: bool,
     /// Letter-spacing in em.
     pub tracking: f64,
+    /// Where words may break with a hyphen.
+    pub hyphenation: Hyphenation,
 }
 
 impl TextStyle {
@@ -59,6 +62,7 @@ impl TextStyle {
                 .map_or(color, |c| template.color(c)),
             caps: style.caps,
             tracking: style.tracking,
+            hyphenation: Hyphenation::Off,
         }
     }
 
@@ -117,6 +121,7 @@ pub fn set_paragraph(
 ) -> Vec<Line> {
     let (text, glyphs) = shape_runs(shaper, inlines, style);
     let pieces = segments(&text, &glyphs);
+    let pieces = hyphenate(pieces, &text, shaper, inlines, style);
     let pieces = split_overwide(pieces, width, src, warnings);
     let measured: Vec<Segment> = pieces.iter().map(|p| p.segment).collect();
     let mut start = 0;
@@ -127,7 +132,12 @@ pub fn set_paragraph(
                 .iter()
                 .flat_map(|p| p.glyphs.iter())
                 .collect();
-            let trailing = pieces[end - 1].segment.trailing;
+            let last = &pieces[end - 1];
+            let mut line_glyphs = line_glyphs;
+            if let Some(hyphen) = &last.hyphen {
+                line_glyphs.push(hyphen);
+            }
+            let trailing = last.segment.trailing;
             start = end;
             build_line(&line_glyphs, trailing, inlines, style, src)
         })
@@ -170,13 +180,19 @@ fn shape_runs(
 struct Piece {
     segment: Segment,
     glyphs: Vec<PlacedGlyph>,
+    /// The hyphen drawn when a line ends after this piece (hyphenation points only).
+    hyphen: Option<PlacedGlyph>,
 }
+
+/// Letters a word part must have on each side of a hard hyphen for a line to
+/// break there: "re-|established" may break, "NATO-|a" (a case ending) may not.
+const MIN_AFTER_HYPHEN: usize = 3;
 
 /// Cuts shaped glyphs at UAX #14 break opportunities.
 fn segments(text: &str, glyphs: &[PlacedGlyph]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut cursor = 0;
-    for (end, kind) in linebreaks(text) {
+    for (end, kind) in linebreaks(text).filter(|&(at, _)| !short_after_hyphen(text, at)) {
         let mut piece_glyphs = Vec::new();
         while cursor < glyphs.len() && glyphs[cursor].glyph.cluster < end {
             piece_glyphs.push(glyphs[cursor].clone());
@@ -197,11 +213,25 @@ fn segments(text: &str, glyphs: &[PlacedGlyph]) -> Vec<Piece> {
                 width,
                 trailing,
                 mandatory: kind == BreakOpportunity::Mandatory && end < text.len(),
+                hyphen: 0.0,
             },
             glyphs: piece_glyphs,
+            hyphen: None,
         });
     }
     pieces
+}
+
+/// Whether `at` follows a hyphen with fewer than three letters on one side.
+fn short_after_hyphen(text: &str, at: usize) -> bool {
+    let (before, after) = text.split_at(at);
+    if !before.ends_with(['-', '\u{2010}']) {
+        return false;
+    }
+    let letters = |s: &mut dyn Iterator<Item = char>| s.take_while(|c| c.is_alphanumeric()).count();
+    let tail = letters(&mut after.chars());
+    let head = letters(&mut before.chars().rev().skip(1));
+    tail < MIN_AFTER_HYPHEN || head < MIN_AFTER_HYPHEN
 }
 
 /// Splits any piece wider than `width` between glyphs, warning once per piece.
@@ -239,8 +269,10 @@ fn split_overwide(
                         width: current_width,
                         trailing: 0.0,
                         mandatory: false,
+                        hyphen: 0.0,
                     },
                     glyphs: std::mem::take(&mut current),
+                    hyphen: None,
                 });
                 current_width = 0.0;
             }
@@ -252,11 +284,108 @@ fn split_overwide(
                 width: current_width,
                 trailing: piece.segment.trailing,
                 mandatory: piece.segment.mandatory,
+                hyphen: piece.segment.hyphen,
             },
             glyphs: current,
+            hyphen: piece.hyphen,
         });
     }
     out
+}
+
+/// Splits pieces at the hyphenation points of their word, when the style
+/// hyphenates. A line that ends at such a point gets a hyphen glyph (U+2010,
+/// copied as a soft hyphen, so search and copy see the whole word).
+fn hyphenate(
+    pieces: Vec<Piece>,
+    text: &str,
+    shaper: &Shaper<'_>,
+    inlines: &[Inline],
+    style: &TextStyle,
+) -> Vec<Piece> {
+    if style.hyphenation == Hyphenation::Off {
+        return pieces;
+    }
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let (Some(first), Some(last)) = (piece.glyphs.first(), piece.glyphs.last()) else {
+            out.push(piece);
+            continue;
+        };
+        let (start, end) = (
+            first.glyph.cluster,
+            last.glyph.cluster + last.glyph.text.len(),
+        );
+        let word_start = start
+            + text[start..end]
+                .find(char::is_alphabetic)
+                .unwrap_or(end - start);
+        let word_end = text[..end]
+            .rfind(char::is_alphabetic)
+            .map_or(word_start, |i| {
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            })
+            .max(word_start);
+        let breaks: Vec<usize> = style
+            .hyphenation
+            .breaks(&text[word_start..word_end])
+            .into_iter()
+            .map(|at| word_start + at)
+            .filter(|at| piece.glyphs.iter().any(|g| g.glyph.cluster == *at))
+            .collect();
+        if breaks.is_empty() {
+            out.push(piece);
+            continue;
+        }
+        let mut rest = piece.glyphs;
+        for at in breaks {
+            let split = rest
+                .iter()
+                .position(|g| g.glyph.cluster >= at)
+                .unwrap_or(rest.len());
+            let tail = rest.split_off(split);
+            let head = std::mem::replace(&mut rest, tail);
+            let hyphen = hyphen_glyph(shaper, inlines, style, head.last());
+            out.push(Piece {
+                segment: Segment {
+                    width: head.iter().map(|g| g.glyph.advance).sum(),
+                    trailing: 0.0,
+                    mandatory: false,
+                    hyphen: hyphen.as_ref().map_or(0.0, |h| h.glyph.advance),
+                },
+                glyphs: head,
+                hyphen,
+            });
+        }
+        out.push(Piece {
+            segment: Segment {
+                width: rest.iter().map(|g| g.glyph.advance).sum(),
+                ..piece.segment
+            },
+            glyphs: rest,
+            hyphen: piece.hyphen,
+        });
+    }
+    out
+}
+
+/// The hyphen for a break after `before`, in that glyph's run and face.
+fn hyphen_glyph(
+    shaper: &Shaper<'_>,
+    inlines: &[Inline],
+    style: &TextStyle,
+    before: Option<&PlacedGlyph>,
+) -> Option<PlacedGlyph> {
+    let before = before?;
+    let inline = inlines.get(before.run)?;
+    let shaped = shaper.shape(style.font_for(inline), "\u{2010}", style.size, 0.0);
+    let mut glyph = shaped.glyphs.into_iter().next()?;
+    glyph.text = "\u{ad}".to_string();
+    glyph.cluster = before.glyph.cluster;
+    Some(PlacedGlyph {
+        glyph,
+        run: before.run,
+    })
 }
 
 /// Groups a line's glyphs into runs by style and records link stretches.
