@@ -230,6 +230,7 @@ mod tests {
                 key: k.to_string(),
                 label: k.to_string(),
                 unit: Unit::Count,
+                span: span(),
             })
             .collect()
     }

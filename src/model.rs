@@ -101,6 +101,8 @@ pub struct Indicator {
     pub label: String,
     /// Unit of its values.
     pub unit: Unit,
+    /// Where its label is written.
+    pub span: Span,
 }
 
 /// One period of the results history, as written.
@@ -726,6 +728,7 @@ impl Checker {
                 key,
                 label: smarten(&label),
                 unit: item.unit,
+                span: self.span(item.label.span()),
             });
         }
         out

@@ -414,7 +414,7 @@ impl Ctx<'_> {
             );
             if label.len() > kf.label_lines {
                 return Err(Diagnostic::error(
-                    Some(table.span.clone()),
+                    Some(indicator.span.clone()),
                     format!(
                         "key figure label \"{}\" needs {} lines; the cell holds {}",
                         indicator.label,

@@ -222,16 +222,27 @@ fn segments(text: &str, glyphs: &[PlacedGlyph]) -> Vec<Piece> {
     pieces
 }
 
-/// Whether `at` follows a hyphen with fewer than three letters on one side.
+/// Whether `at` follows a hard hyphen that must not end a line: one with
+/// fewer than three letters on a side, or one that joins an ending to an
+/// acronym (Albanian "NPA-së", Serbian "NATO-a").
 fn short_after_hyphen(text: &str, at: usize) -> bool {
     let (before, after) = text.split_at(at);
     if !before.ends_with(['-', '\u{2010}']) {
         return false;
     }
-    let letters = |s: &mut dyn Iterator<Item = char>| s.take_while(|c| c.is_alphanumeric()).count();
-    let tail = letters(&mut after.chars());
-    let head = letters(&mut before.chars().rev().skip(1));
-    tail < MIN_AFTER_HYPHEN || head < MIN_AFTER_HYPHEN
+    let tail: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let head: String = before
+        .chars()
+        .rev()
+        .skip(1)
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let acronym = head
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+        && tail.chars().all(char::is_lowercase);
+    tail.chars().count() < MIN_AFTER_HYPHEN || head.chars().count() < MIN_AFTER_HYPHEN || acronym
 }
 
 /// Splits any piece wider than `width` between glyphs, warning once per piece.
