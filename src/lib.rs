@@ -148,6 +148,8 @@ pub struct Resources {
 pub struct Output {
     /// The laid-out pages (for tests and `check`).
     pub pages: Vec<Page>,
+    /// The logical structure the pages' items are tagged with.
+    pub structure: layout::page::Structure,
     /// The PDF.
     pub pdf: Vec<u8>,
 }
@@ -195,6 +197,7 @@ pub fn typeset(
     Ok(Warned {
         value: Output {
             pages: laid.value.pages,
+            structure: laid.value.structure,
             pdf: rendered.value,
         },
         warnings,

@@ -223,7 +223,7 @@ impl PageWriter<'_> {
                     color,
                 } => self.handle_disc(*center, *radius, *color),
                 Item::Image { rect, image, .. } => self.handle_image(rect, *image),
-                Item::Link { rect, url } => self.handle_link(rect, url),
+                Item::Link { rect, url, .. } => self.handle_link(rect, url),
             }
         }
         self.ops

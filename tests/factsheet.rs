@@ -8,7 +8,7 @@ use std::process::Command;
 
 use factsheet::diag::Sources;
 use factsheet::fonts::FontBook;
-use factsheet::layout::page::{Item, Page, dump};
+use factsheet::layout::page::{ElementId, Item, Page, Role, Structure, dump};
 use factsheet::template::mm;
 use factsheet::{BuildOptions, build};
 use lopdf::{Document, Object};
@@ -20,6 +20,7 @@ fn root() -> PathBuf {
 /// The default factsheet, built in process.
 struct Built {
     pages: Vec<Page>,
+    structure: Structure,
     pdf: Vec<u8>,
     fonts: FontBook,
 }
@@ -33,6 +34,7 @@ fn kosovo() -> Built {
             let (output, _, resources) = built.value;
             Built {
                 pages: output.pages,
+                structure: output.structure,
                 pdf: output.pdf,
                 fonts: resources.fonts,
             }
@@ -663,4 +665,116 @@ fn overflow_is_an_error_naming_flow_section_and_amount_unless_flow_is_asked() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("(3 pages"));
+}
+
+/// The text of an element and its descendants, in page order.
+fn element_text(built: &Built, element: ElementId) -> String {
+    built
+        .pages
+        .iter()
+        .flat_map(Page::texts)
+        .filter(|r| {
+            let mut tag = r.tag;
+            while let Some(t) = tag {
+                if t == element {
+                    return true;
+                }
+                tag = built.structure.elements[t].parent;
+            }
+            false
+        })
+        .map(|r| format!("{}/{:?}\u{0}{}", r.origin.y, r.tag, r.text()))
+        .fold((String::new(), String::new()), |(text, y), run| {
+            let (run_y, run_text) = run.split_once('\u{0}').unwrap();
+            let gap = if y.is_empty() || y == run_y { "" } else { " " };
+            (format!("{text}{gap}{run_text}"), run_y.to_string())
+        })
+        .0
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn reading_order_is_title_key_figures_main_then_side_page_by_page() {
+    let built = kosovo();
+    let top: Vec<(Role, String)> = built
+        .structure
+        .children(Structure::ROOT, &built.pages)
+        .into_iter()
+        .map(|e| (built.structure.elements[e].role, element_text(&built, e)))
+        .collect();
+    let starts: Vec<(Role, &str)> = vec![
+        (Role::Figure, ""),
+        (Role::H1, "2024 FACTSHEET Kosovo"),
+        (
+            Role::Sect,
+            "OVERALL RESULTS (2017–2023) 10.29 km² Land released",
+        ),
+        (Role::Sect, "CONTEXT Kosovo continues"),
+        (Role::Sect, "PROGRAMME NPA was re-established"),
+        (Role::Table, "2023 RESULTS 1,192,676 m² Land released"),
+        (
+            Role::Table,
+            "OVERALL RESULTS (2017–2023) 10,292,440 m² Land released",
+        ),
+        (Role::Sect, "DONORS AND FUNDING We thank"),
+        (Role::Sect, "MORE INFORMATION Programme webpage"),
+        (Role::Sect, "CONTACT Claus Nielsen"),
+    ];
+    assert_eq!(top.len(), starts.len(), "{top:#?}");
+    for ((role, text), (want_role, want_start)) in top.iter().zip(&starts) {
+        assert_eq!(role, want_role, "{text}");
+        assert!(
+            text.starts_with(want_start),
+            "{role:?}: {text:?} should start with {want_start:?}"
+        );
+    }
+    // PROGRAMME keeps its paragraphs on page 2 (it spans the page break).
+    assert!(top[4].1.ends_with("Kosovo Albanians."), "{}", top[4].1);
+}
+
+#[test]
+fn running_heads_footers_and_decoration_are_artifacts() {
+    let built = kosovo();
+    for (n, page) in built.pages.iter().enumerate() {
+        for run in page.texts() {
+            let furniture = run.origin.y > mm(280.0) || (n > 0 && run.origin.y < mm(25.0));
+            assert_eq!(run.tag.is_none(), furniture, "p{} {:?}", n + 1, run.text());
+        }
+    }
+    // Every link annotation belongs to a Link element.
+    for page in &built.pages {
+        for item in &page.items {
+            if let Item::Link { tag, url, .. } = item {
+                let tag = tag.unwrap_or_else(|| panic!("{url} untagged"));
+                assert_eq!(built.structure.elements[tag].role, Role::Link);
+            }
+        }
+    }
+}
+
+#[test]
+fn headings_do_not_skip_levels_and_table_cells_have_headers() {
+    let built = kosovo();
+    let order = built.structure.reading_order(&built.pages);
+    let headings: Vec<Role> = order
+        .iter()
+        .map(|(e, _)| built.structure.elements[*e].role)
+        .filter(|r| matches!(r, Role::H1 | Role::H2))
+        .collect();
+    assert_eq!(headings[0], Role::H1);
+    assert!(headings[1..].iter().all(|r| *r == Role::H2));
+    for (element, _) in &order {
+        if built.structure.elements[*element].role != Role::TR {
+            continue;
+        }
+        let cells: Vec<Role> = built
+            .structure
+            .children(*element, &built.pages)
+            .iter()
+            .map(|c| built.structure.elements[*c].role)
+            .collect();
+        assert_eq!(cells, [Role::TH, Role::TD]);
+    }
 }

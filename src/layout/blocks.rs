@@ -4,7 +4,7 @@
 //! orphans, headings with two lines, atomic tables and cards).
 
 use super::flow::{Unit, UnitKind};
-use super::page::{Item, Point, Rect};
+use super::page::{Item, Point, Rect, Role, Structure};
 use super::text::{Line, TextStyle, set_line, set_paragraph};
 use super::{Ctx, line_items};
 use crate::markup::Inline;
@@ -64,6 +64,8 @@ impl Ctx<'_> {
         let body = self.style("body");
         let rhythm = self.template.rhythm.clone();
         let title = section.heading.to_uppercase();
+        let sect = self.element(Role::Sect, Structure::ROOT);
+        let h2 = self.element(Role::H2, sect);
         let heading_lines = set_paragraph(
             self.shaper,
             &[Inline::plain(&section.heading)],
@@ -72,6 +74,7 @@ impl Ctx<'_> {
             Some(&section.span),
             &mut self.warnings,
         );
+        let heading_lines = self.tagged(heading_lines, h2);
         let after_content = units.last().is_some_and(|u| u.kind != UnitKind::FrameBreak);
         let mut heading = text_unit(&heading_lines, &heading_style, UnitKind::Heading, &title);
         heading.advance = if after_content { rhythm.section } else { 0.0 };
@@ -86,6 +89,8 @@ impl Ctx<'_> {
                 Some(&paragraph.span),
                 &mut self.warnings,
             );
+            let element = self.element(Role::P, sect);
+            let lines = self.tagged(lines, element);
             let count = lines.len();
             for (k, line) in lines.iter().enumerate() {
                 let kind = if k == 0 {
@@ -175,11 +180,11 @@ impl Ctx<'_> {
         let ink = self.template.color("ink");
         let hairline = self.template.color("hairline");
         let caption = self.results_caption(table);
-        let mut items = line_items(
-            &set_line(self.shaper, &caption, &caption_style, Some(&table.span)),
-            0.0,
-            0.0,
-        );
+        let table_element = self.element(Role::Table, Structure::ROOT);
+        let caption_element = self.element(Role::Caption, table_element);
+        let caption_line = set_line(self.shaper, &caption, &caption_style, Some(&table.span));
+        let caption_line = self.tagged(vec![caption_line], caption_element);
+        let mut items = line_items(&caption_line[0], 0.0, 0.0);
         let rule = |y: Pt, thickness: Pt, color| Item::Rule {
             from: Point { x: 0.0, y },
             to: Point { x: width, y },
@@ -201,6 +206,9 @@ impl Ctx<'_> {
             .enumerate()
         {
             let label_width = width - self.value_width(row, &value_style) - mm(tables.gap);
+            let tr = self.element(Role::TR, table_element);
+            let th = self.element(Role::TH, tr);
+            let td = self.element(Role::TD, tr);
             let label = set_paragraph(
                 self.shaper,
                 &[Inline::plain(&indicator.label)],
@@ -209,8 +217,10 @@ impl Ctx<'_> {
                 Some(&table.span),
                 &mut self.warnings,
             );
+            let label = self.tagged(label, th);
             let shown = self.exact_value(value, indicator.unit);
             let value_line = set_line(self.shaper, &shown, &value_style, Some(&table.span));
+            let value_line = self.tagged(vec![value_line], td).remove(0);
             items.extend(line_items(&value_line, width - value_line.width, baseline));
             for (k, line) in label.iter().enumerate() {
                 items.extend(line_items(
@@ -248,11 +258,11 @@ impl Ctx<'_> {
         let link_style = self.style("item_link");
         let rhythm = self.template.rhythm.clone();
         let caption = self.locale.labels.more_information.clone();
-        let mut items = line_items(
-            &set_line(self.shaper, &caption, &caption_style, None),
-            0.0,
-            0.0,
-        );
+        let sect = self.element(Role::Sect, Structure::ROOT);
+        let heading = self.element(Role::H2, sect);
+        let caption_line = set_line(self.shaper, &caption, &caption_style, None);
+        let caption_line = self.tagged(vec![caption_line], heading);
+        let mut items = line_items(&caption_line[0], 0.0, 0.0);
         let mut baseline = caption_style.leading;
         let mut lines = 1;
         for link in &self.edition.links {
@@ -276,6 +286,9 @@ impl Ctx<'_> {
                 Some(&link.span),
                 &mut self.warnings,
             );
+            let paragraph = self.element(Role::P, sect);
+            let label = self.tagged(label, paragraph);
+            let text = self.tagged(text, paragraph);
             for line in label.iter().chain(&text) {
                 items.extend(line_items(line, 0.0, baseline));
                 baseline += label_style.leading;
@@ -308,11 +321,11 @@ impl Ctx<'_> {
         let inner = width - 2.0 * pad;
         let caption = self.locale.labels.contact.clone();
         let mut items = Vec::new();
-        let mut text_items = line_items(
-            &set_line(self.shaper, &caption, &caption_style, None),
-            pad,
-            0.0,
-        );
+        let sect = self.element(Role::Sect, Structure::ROOT);
+        let heading = self.element(Role::H2, sect);
+        let caption_line = set_line(self.shaper, &caption, &caption_style, None);
+        let caption_line = self.tagged(vec![caption_line], heading);
+        let mut text_items = line_items(&caption_line[0], pad, 0.0);
         let mut baseline = caption_style.leading;
         let mut lines = 1;
         for contact in &self.edition.contacts {
@@ -335,6 +348,8 @@ impl Ctx<'_> {
                 &mut self.warnings,
             ));
             block.extend(set(&[email], &email_style, &mut self.warnings));
+            let paragraph = self.element(Role::P, sect);
+            let block = self.tagged(block, paragraph);
             for line in &block {
                 text_items.extend(line_items(line, pad, baseline));
                 baseline += name_style.leading;

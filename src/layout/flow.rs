@@ -241,14 +241,17 @@ pub fn translate(item: &Item, dx: Pt, dy: Pt) -> Item {
             rect: r,
             image,
             alt,
+            tag,
         } => Item::Image {
             rect: rect(r),
             image: *image,
             alt: alt.clone(),
+            tag: *tag,
         },
-        Item::Link { rect: r, url } => Item::Link {
+        Item::Link { rect: r, url, tag } => Item::Link {
             rect: rect(r),
             url: url.clone(),
+            tag: *tag,
         },
     }
 }

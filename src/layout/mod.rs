@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use flow::{FlowError, PageFrame, Unit, paginate, translate};
 use hyphen::Hyphenation;
-use page::{Item, Page, Point, Rect};
-use text::{Line, TextStyle, set_line, set_paragraph};
+use page::{ElementId, Item, Page, Point, Rect, Role, Structure};
+use text::{Line, LinkSpan, TextStyle, set_line, set_paragraph};
 
 use crate::diag::{Diagnostic, Span, Warned};
 use crate::fonts::Shaper;
@@ -27,11 +27,13 @@ use crate::template::{Pt, Template, mm};
 /// Most pages the `flow` overflow policy may add, so a runaway flow ends.
 const MAX_PAGES: usize = 40;
 
-/// What layout produces: pages, plus the logo the pages refer to.
+/// What layout produces: pages and the document's logical structure.
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// Finished pages.
     pub pages: Vec<Page>,
+    /// Structure elements the pages' items are tagged with.
+    pub structure: Structure,
 }
 
 /// Everything layout reads, and the warnings it collects.
@@ -46,6 +48,10 @@ pub struct Ctx<'a> {
     pub shaper: &'a Shaper<'a>,
     /// Warnings so far.
     pub warnings: Vec<Diagnostic>,
+    /// Structure elements made so far.
+    pub structure: Structure,
+    /// The title (`H1`) and logo (`Figure`) elements of the masthead.
+    masthead: Option<(ElementId, ElementId)>,
 }
 
 /// Lays out an edition. Errors name the flow, section and amount of an overflow.
@@ -62,7 +68,10 @@ pub fn layout(
         locale,
         shaper,
         warnings: Vec::new(),
+        structure: Structure::default(),
+        masthead: None,
     };
+    ctx.masthead = Some(ctx.masthead_elements());
     let mut pages: BTreeMap<usize, Vec<Item>> = BTreeMap::new();
     let mut errors = Vec::new();
     for name in template.flows.keys() {
@@ -89,12 +98,43 @@ pub fn layout(
         })
         .collect();
     Ok(Warned {
-        value: Layout { pages },
+        value: Layout {
+            pages,
+            structure: ctx.structure,
+        },
         warnings: ctx.warnings,
     })
 }
 
 impl Ctx<'_> {
+    /// Makes a structure element under `parent`.
+    pub fn element(&mut self, role: Role, parent: ElementId) -> ElementId {
+        self.structure.add(role, parent)
+    }
+
+    /// Tags lines with `element`; each link target gets one `Link` child.
+    pub fn tagged(&mut self, mut lines: Vec<Line>, element: ElementId) -> Vec<Line> {
+        let mut links: BTreeMap<String, ElementId> = BTreeMap::new();
+        for line in &mut lines {
+            line.tag(element, |url| {
+                *links.entry(url.to_string()).or_insert_with(|| {
+                    let link = self.structure.add(Role::Link, element);
+                    self.structure.elements[link].alt = Some(link_description(url));
+                    link
+                })
+            });
+        }
+        lines
+    }
+
+    /// The title and the logo: the first things a reader meets.
+    fn masthead_elements(&mut self) -> (ElementId, ElementId) {
+        let figure = self.element(Role::Figure, Structure::ROOT);
+        self.structure.elements[figure].alt = Some(self.template.logo.alt.clone());
+        let title = self.element(Role::H1, Structure::ROOT);
+        (title, figure)
+    }
+
     /// A template style resolved against the loaded faces.
     pub fn style(&self, name: &str) -> TextStyle {
         let mut style = TextStyle::resolve(self.template, self.shaper, name);
@@ -219,6 +259,7 @@ impl Ctx<'_> {
         let master = self.template.master(index);
         let edition = self.edition;
         let year = edition.year.to_string();
+        let (h1, figure) = self.masthead.unzip();
         let mut items = Vec::new();
         if let Some(logo) = &master.logo {
             items.push(Item::Image {
@@ -230,16 +271,21 @@ impl Ctx<'_> {
                 },
                 image: 0,
                 alt: self.template.logo.alt.clone(),
+                tag: figure,
             });
         }
         if let Some(kicker) = &master.kicker {
-            let text = fill(&self.locale.labels.kicker, &[("year", &year)]);
+            // The trailing space keeps "2024 FACTSHEET Kosovo" apart when
+            // the heading is read from the structure tree.
+            let text = fill(&self.locale.labels.kicker, &[("year", &year)]) + " ";
             let line = set_line(self.shaper, &text, &self.style("kicker"), None);
+            let line = with_tag(line, h1);
             items.extend(line_items(&line, mm(kicker.x), mm(kicker.baseline)));
         }
         if let Some(title) = &master.title {
             let style = self.style("title");
             let line = set_line(self.shaper, &edition.programme.country, &style, None);
+            let line = with_tag(line, h1);
             let shift = if title.optical_margin {
                 self.left_bearing(&line)
             } else {
@@ -286,6 +332,8 @@ impl Ctx<'_> {
                 },
                 image: 0,
                 alt: self.template.logo.alt.clone(),
+                // On continuation pages the mark is decoration: an artifact.
+                tag: None,
             },
         ];
         items.extend(line_items(&line, mm(head.text_x), center.y + cap / 2.0));
@@ -374,6 +422,12 @@ impl Ctx<'_> {
             &self.style("caption"),
             Some(&table.span),
         );
+        // The key-figure row is a real table: a heading, then one row per
+        // figure with its label (header cell) and its value.
+        let sect = self.element(Role::Sect, Structure::ROOT);
+        let heading = self.element(Role::H2, sect);
+        let table_element = self.element(Role::Table, sect);
+        let caption = with_tag(caption, Some(heading));
         let mut items = line_items(&caption, mm(kf.x), mm(kf.caption_baseline));
         let label_style = self.style("key_label");
         let brand = self.template.color("brand");
@@ -401,8 +455,11 @@ impl Ctx<'_> {
                 color: brand,
             });
             let text_x = x + mm(kf.inset);
-            for line in &value_lines {
-                items.extend(line_items(line, text_x, mm(kf.number_baseline)));
+            let row = self.element(Role::TR, table_element);
+            let (th, td) = (self.element(Role::TH, row), self.element(Role::TD, row));
+            for line in value_lines {
+                let line = with_tag(line, Some(td));
+                items.extend(line_items(&line, text_x, mm(kf.number_baseline)));
             }
             let label = set_paragraph(
                 self.shaper,
@@ -424,9 +481,9 @@ impl Ctx<'_> {
                 )
                 .with_hint("shorten the indicator's label"));
             }
-            for (k, line) in label.iter().enumerate() {
+            for (k, line) in label.into_iter().enumerate() {
                 let y = mm(kf.label_baseline) + k as Pt * label_style.leading;
-                items.extend(line_items(line, text_x, y));
+                items.extend(line_items(&with_tag(line, Some(th)), text_x, y));
             }
         }
         Ok(items)
@@ -531,6 +588,25 @@ fn lines_width(lines: &[Line]) -> Pt {
     lines.iter().map(|l| l.width).fold(0.0, Pt::max)
 }
 
+/// A line whose runs all belong to `tag`.
+fn with_tag(mut line: Line, tag: Option<ElementId>) -> Line {
+    for run in &mut line.runs {
+        run.tag = tag;
+    }
+    line
+}
+
+/// What a screen reader says for a link: its address without the scheme.
+fn link_description(url: &str) -> String {
+    match url.strip_prefix("mailto:") {
+        Some(address) => format!("e-mail {address}"),
+        None => url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .to_string(),
+    }
+}
+
 /// A set line's runs and links placed at (x, baseline).
 pub fn line_items(line: &Line, x: Pt, baseline: Pt) -> Vec<Item> {
     let mut items: Vec<Item> = line
@@ -538,9 +614,16 @@ pub fn line_items(line: &Line, x: Pt, baseline: Pt) -> Vec<Item> {
         .iter()
         .map(|run| translate(&Item::Text(run.clone()), x, baseline))
         .collect();
-    for (left, right, url) in &line.links {
+    for LinkSpan {
+        left,
+        right,
+        url,
+        tag,
+    } in &line.links
+    {
         let size = line.runs.first().map_or(10.0, |r| r.size);
         items.push(Item::Link {
+            tag: *tag,
             rect: Rect {
                 x: x + left,
                 // From above the ascenders to below the descenders: the

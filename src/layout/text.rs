@@ -92,8 +92,42 @@ pub struct Line {
     pub runs: Vec<TextRun>,
     /// Width of the ink, trailing space excluded.
     pub width: Pt,
-    /// Linked stretches: left, right, target.
-    pub links: Vec<(Pt, Pt, String)>,
+    /// Linked stretches.
+    pub links: Vec<LinkSpan>,
+}
+
+/// A stretch of a line that is a link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkSpan {
+    /// Left end, from the line's start.
+    pub left: Pt,
+    /// Right end.
+    pub right: Pt,
+    /// Target.
+    pub url: String,
+    /// Its `Link` element, once tagged.
+    pub tag: Option<super::page::ElementId>,
+}
+
+impl Line {
+    /// Tags the line's runs with `element`; linked runs and stretches get a
+    /// `Link` child of it (one per target, made by `link_element`).
+    pub fn tag(
+        &mut self,
+        element: super::page::ElementId,
+        mut link_element: impl FnMut(&str) -> super::page::ElementId,
+    ) {
+        for link in &mut self.links {
+            link.tag = Some(link_element(&link.url));
+        }
+        for run in &mut self.runs {
+            let linked = self
+                .links
+                .iter()
+                .find(|l| run.origin.x >= l.left - 0.01 && run.origin.x < l.right);
+            run.tag = Some(linked.and_then(|l| l.tag).unwrap_or(element));
+        }
+    }
 }
 
 impl Line {
@@ -428,6 +462,7 @@ fn build_line(
                     glyphs: Vec::new(),
                     width: 0.0,
                     src: src.cloned(),
+                    tag: None,
                 },
             ));
         }
@@ -443,7 +478,12 @@ fn build_line(
         .filter_map(|(index, run)| {
             let url = inlines[*index].link.clone()?;
             let right = (run.origin.x + run.width).min(width);
-            Some((run.origin.x, right, url))
+            Some(LinkSpan {
+                left: run.origin.x,
+                right,
+                url,
+                tag: None,
+            })
         })
         .collect();
     Line {
