@@ -188,14 +188,14 @@ pub struct Contact {
 
 /// One TOML file as written: an edition file, or the `programme.toml` its
 /// edition files share. Every table is optional here; [`Merged`] decides.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Read table by table by [`parse_raw`], so that a mistake in one table
+/// does not hide the mistakes in the others.
+#[derive(Debug, Default)]
 struct RawEdition {
     template: Option<Spanned<String>>,
     programme: Option<Spanned<RawProgramme>>,
     edition: Option<Spanned<RawEditionInfo>>,
     indicators: Option<Vec<Spanned<RawIndicator>>>,
-    #[serde(default)]
     results: Vec<Spanned<RawResults>>,
     sections: Option<Vec<Spanned<RawSection>>>,
     donors: Option<Spanned<RawDonors>>,
@@ -356,15 +356,157 @@ impl Merged {
 
 // ---------------------------------------------------------------- loading
 
+/// Top-level keys of an edition or programme file.
+const TOP_LEVEL_KEYS: [&str; 10] = [
+    "template",
+    "programme",
+    "edition",
+    "indicators",
+    "results",
+    "sections",
+    "donors",
+    "links",
+    "contacts",
+    "places",
+];
+
+/// Parses a file table by table (and list entry by list entry), reporting
+/// every syntax error, and every type error in a different table, at once.
+fn parse_raw(text: &str, file: FileId) -> Result<RawEdition, Vec<Diagnostic>> {
+    let (document, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax.iter().map(|e| toml_error(e, file)).collect());
+    }
+    let mut raw = RawEdition::default();
+    let mut errors = Vec::new();
+    for (key, value) in document.into_inner() {
+        let mut read = Reader {
+            file,
+            errors: &mut errors,
+        };
+        match key.get_ref().as_ref() {
+            "template" => raw.template = read.one(value),
+            "programme" => raw.programme = read.one(value),
+            "edition" => raw.edition = read.one(value),
+            "indicators" => raw.indicators = read.list(value),
+            "results" => raw.results = read.list(value).unwrap_or_default(),
+            "sections" => raw.sections = read.list(value),
+            "donors" => raw.donors = read.one(value),
+            "links" => raw.links = read.list(value),
+            "contacts" => raw.contacts = read.list(value),
+            "places" => raw.places = read.one(value),
+            other => {
+                let best = TOP_LEVEL_KEYS
+                    .iter()
+                    .min_by_key(|k| edit_distance(other, k))
+                    .filter(|k| edit_distance(other, k) <= k.len().max(3) / 2);
+                let hint = match best {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("known keys here: {}", TOP_LEVEL_KEYS.join(", ")),
+                };
+                errors.push(
+                    Diagnostic::error(
+                        Some(Span::new(file, key.span())),
+                        format!("unknown key `{other}`"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(raw)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Deserialises spanned TOML values, collecting the errors.
+struct Reader<'e> {
+    file: FileId,
+    errors: &'e mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn one<T: serde::de::DeserializeOwned>(
+        &mut self,
+        value: Spanned<toml::de::DeValue<'_>>,
+    ) -> Option<T> {
+        let span = value.span();
+        T::deserialize(toml::de::ValueDeserializer::from(value))
+            .map_err(|e| {
+                let mut diag = toml_error(&e, self.file);
+                diag.span = diag.span.or(Some(Span::new(self.file, span)));
+                self.errors.push(diag);
+            })
+            .ok()
+    }
+
+    /// A list whose entries are read one by one.
+    fn list<T: serde::de::DeserializeOwned>(
+        &mut self,
+        value: Spanned<toml::de::DeValue<'_>>,
+    ) -> Option<Vec<T>> {
+        let span = value.span();
+        match value.into_inner() {
+            toml::de::DeValue::Array(items) => {
+                let read: Vec<Option<T>> = items.into_iter().map(|item| self.one(item)).collect();
+                read.into_iter().collect()
+            }
+            other => self.one(Spanned::new(span, other)),
+        }
+    }
+}
+
 /// Turns a TOML error into a diagnostic at its span.
 pub fn toml_error(error: &toml::de::Error, file: FileId) -> Diagnostic {
     let span = error.span().map(|range| Span::new(file, range));
     let message = error.message().trim().trim_end_matches('.').to_string();
-    let mut diag = Diagnostic::error(span, lower_first(&message));
+    let mut diag = Diagnostic::error(span, plain_words(&lower_first(&message)));
+    if message.contains("TOML datetime") {
+        diag = diag.with_hint("write a date without quotes: data_as_of = 2023-12-31");
+    }
     if let Some(hint) = suggest_key(&message) {
         diag = diag.with_hint(hint);
     }
     diag
+}
+
+/// serde's type names in words a programme officer reads.
+fn plain_words(message: &str) -> String {
+    if message.contains("untagged enum RawText") {
+        return "expected text, or a table of texts by language (en = \"…\", sq = \"…\")".into();
+    }
+    const WORDS: [(&str, &str); 12] = [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a sequence", "expected a list [ … ]"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a map", "expected a table { … }"),
+        ("invalid type: string", "invalid type: text"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: a table"),
+        (
+            "invalid type: floating point",
+            "invalid type: a decimal number",
+        ),
+    ];
+    if message.contains(" as i128") || message.contains(" as u128") {
+        return "the number is too large (at most 9,223,372,036,854,775,807)".into();
+    }
+    let mut out = message.to_string();
+    for (from, to) in WORDS {
+        out = out.replace(from, to);
+    }
+    if let Some(rest) = out.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("expected {expected}, found {found}");
+    }
+    out
 }
 
 fn lower_first(text: &str) -> String {
@@ -422,14 +564,20 @@ pub fn load_with_programme(
     file: FileId,
     programme: Option<(&str, FileId)>,
 ) -> Result<Edition, Vec<Diagnostic>> {
-    let raw: RawEdition = toml::from_str(text).map_err(|e| vec![toml_error(&e, file)])?;
-    let base = match programme {
-        Some((text, base_file)) => {
-            let raw: RawEdition =
-                toml::from_str(text).map_err(|e| vec![toml_error(&e, base_file)])?;
-            Some((raw, base_file))
+    let raw = parse_raw(text, file);
+    let base = programme.map(|(text, base_file)| (parse_raw(text, base_file), base_file));
+    let mut errors = Vec::new();
+    let raw = raw.map_err(|e| errors.extend(e)).ok();
+    let base = match base {
+        Some((Ok(base), base_file)) => Some((base, base_file)),
+        Some((Err(e), _)) => {
+            errors.extend(e);
+            None
         }
         None => None,
+    };
+    let (Some(raw), true) = (raw, errors.is_empty()) else {
+        return Err(errors);
     };
     Checker {
         file,
@@ -1189,6 +1337,38 @@ mod tests {
             "{errors:?}"
         );
         assert_eq!(errors[0].hints, vec!["did you mean `country`?".to_string()]);
+    }
+
+    #[test]
+    fn mistakes_in_different_tables_are_reported_together() {
+        let text = KOSOVO
+            .replace("year = 2024 ", "year = \"2024\" ")
+            .replace("country = {", "contry = {")
+            .replace("unit = \"count\"", "unit = 5");
+        let errors = load(&text, FileId(0)).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("expected a whole number, found text")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown field `contry`")),
+            "{messages:#?}"
+        );
+        assert!(errors.len() >= 3, "{messages:#?}");
+    }
+
+    #[test]
+    fn every_syntax_error_is_reported() {
+        let text = KOSOVO
+            .replacen("country = {", "country = {{", 1)
+            .replace("year = 2024 ", "year = 2024 2025 ");
+        let errors = load(&text, FileId(0)).unwrap_err();
+        assert!(errors.len() >= 2, "{errors:#?}");
     }
 
     #[test]
