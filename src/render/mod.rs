@@ -4,9 +4,11 @@
 //! what printpdf leaves random or wrong (IDs, Info, /Lang) so the same
 //! input always gives the same bytes.
 
+mod sfnt;
+
 use std::collections::{BTreeMap, BTreeSet};
 
-use lopdf::{Dictionary, Object, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, SaveOptions, StringFormat};
 use printpdf::{
     Actions, BorderArray, Codepoint, ColorArray, FontId as PdfFontId, ImageCompression,
     ImageOptimizationOptions, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument,
@@ -87,8 +89,17 @@ pub fn render(
     let mut lo = doc.to_lopdf_document(&options, &mut pdf_warnings);
     finish(&mut lo, meta, pages);
     lo.compress();
+    // Object and cross-reference streams: the dictionaries (fonts, widths,
+    // pages, Info) are compressed too. They need PDF 1.5.
+    lo.version = "1.5".into();
+    let mut save = SaveOptions {
+        use_object_streams: true,
+        use_xref_streams: true,
+        ..SaveOptions::default()
+    };
+    save.object_stream_config.compression_level = 9;
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| {
+    lo.save_with_options(&mut bytes, save).map_err(|e| {
         vec![Diagnostic::error(
             None,
             format!("could not write the PDF ({e})"),
@@ -425,6 +436,72 @@ fn finish(lo: &mut lopdf::Document, meta: &Meta, pages: &[Page]) {
         let mut prefs = Dictionary::new();
         prefs.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    }
+    slim_fonts(lo);
+    let resources: Vec<ObjectId> = lo
+        .get_pages()
+        .into_values()
+        .filter_map(|page| {
+            let dict = lo.get_dictionary(page).ok()?;
+            dict.get(b"Resources").and_then(Object::as_reference).ok()
+        })
+        .collect();
+    for id in resources {
+        drop_empty_resources(lo, id);
+    }
+    // Drop what nothing refers to any more (the empty dictionaries), then
+    // number the rest densely.
+    lo.prune_objects();
+    lo.renumber_objects();
+}
+
+/// Strips hinting and names from every embedded subset (see [`sfnt`]).
+fn slim_fonts(lo: &mut lopdf::Document) {
+    let programs: Vec<ObjectId> = lo
+        .objects
+        .values()
+        .filter_map(|object| {
+            let dict = object.as_dict().ok()?;
+            dict.get(b"FontFile2").and_then(Object::as_reference).ok()
+        })
+        .collect();
+    for program in programs {
+        let Ok(stream) = lo.get_object_mut(program).and_then(Object::as_stream_mut) else {
+            continue;
+        };
+        let Ok(plain) = stream.get_plain_content() else {
+            continue;
+        };
+        if let Some(slim) = sfnt::strip_hinting(&plain) {
+            stream.dict.set("Length1", slim.len() as i64);
+            stream.set_plain_content(slim);
+            stream.allows_compression = true;
+        }
+    }
+}
+
+/// Removes resource categories that name nothing (printpdf always writes
+/// ExtGState, Shading and XObject dictionaries).
+fn drop_empty_resources(lo: &mut lopdf::Document, resources: ObjectId) {
+    let Ok(dict) = lo.get_dictionary(resources) else {
+        return;
+    };
+    let empty: Vec<Vec<u8>> = dict
+        .iter()
+        .filter(|(_, value)| {
+            let target = match value {
+                Object::Reference(r) => lo.get_dictionary(*r).ok(),
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            };
+            target.is_some_and(|d| d.is_empty())
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    if let Ok(dict) = lo.get_dictionary_mut(resources) {
+        for key in empty {
+            dict.remove(&key);
+        }
     }
 }
 
