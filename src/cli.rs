@@ -5,11 +5,12 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostic, Format, Sources};
 use crate::model::Overflow;
-use crate::{BuildOptions, build, output_name};
+use crate::render::{PdfA, Profile};
+use crate::{BuildOptions, build};
 
 /// The edition built when no file is given.
 pub const DEFAULT_INPUT: &str = "data/kosovo-2024.toml";
@@ -57,6 +58,28 @@ pub enum OverflowArg {
     Flow,
 }
 
+/// What the PDF is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// E-mail and web: RGB, small, links work ({country}-{year}.pdf).
+    Screen,
+    /// The press: CMYK, 3 mm bleed, PDF/X-4 (…-print.pdf).
+    Print,
+    /// The archive: PDF/A-2b, or PDF/A-1b with --pdfa 1b (…-archive.pdf).
+    Archive,
+}
+
+/// A PDF/A level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfaArg {
+    /// PDF/A-1b (PDF 1.4, no transparency).
+    #[value(name = "1b")]
+    A1b,
+    /// PDF/A-2b (PDF 1.7).
+    #[value(name = "2b")]
+    A2b,
+}
+
 /// Arguments of `build`.
 #[derive(Debug, Args, Default)]
 pub struct BuildArgs {
@@ -68,6 +91,15 @@ pub struct BuildArgs {
     /// Overflow policy; overrides the edition's `overflow`.
     #[arg(long, value_enum)]
     pub overflow: Option<OverflowArg>,
+    /// Output profile; overrides the edition's `profile` (default: screen).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// With --profile print: crop marks outside the bleed.
+    #[arg(long, requires = "profile")]
+    pub crop_marks: bool,
+    /// With --profile archive: the PDF/A level (default: 2b).
+    #[arg(long, value_enum, value_name = "LEVEL", requires = "profile")]
+    pub pdfa: Option<PdfaArg>,
     /// How problems are printed.
     #[arg(long, value_enum, default_value_t)]
     pub diagnostic_format: DiagnosticFormat,
@@ -105,6 +137,34 @@ impl From<OverflowArg> for Overflow {
     }
 }
 
+impl BuildArgs {
+    /// The profile the arguments ask for (`None`: the edition's), or why the
+    /// options do not go together.
+    pub fn profile(&self) -> Result<Option<Profile>, String> {
+        let Some(name) = self.profile else {
+            return Ok(None);
+        };
+        if self.crop_marks && name != ProfileArg::Print {
+            return Err("--crop-marks needs --profile print".into());
+        }
+        if self.pdfa.is_some() && name != ProfileArg::Archive {
+            return Err("--pdfa needs --profile archive".into());
+        }
+        Ok(Some(match name {
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Print => Profile::Print {
+                crop_marks: self.crop_marks,
+            },
+            ProfileArg::Archive => Profile::Archive {
+                pdfa: match self.pdfa {
+                    Some(PdfaArg::A1b) => PdfA::A1b,
+                    Some(PdfaArg::A2b) | None => PdfA::A2b,
+                },
+            },
+        }))
+    }
+}
+
 /// Runs the command; returns true when every file built or checked cleanly.
 pub fn run(cli: Cli) -> bool {
     match cli.command {
@@ -123,8 +183,15 @@ fn inputs(files: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn run_build(args: &BuildArgs) -> bool {
+    // A usage error like clap's own: message, usage line, exit code 2.
+    let profile = args.profile().unwrap_or_else(|message| {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit()
+    });
     let options = BuildOptions {
         overflow: args.overflow.map(Overflow::from),
+        profile,
     };
     let format = Format::from(args.diagnostic_format);
     let files = inputs(&args.files);
@@ -133,7 +200,7 @@ fn run_build(args: &BuildArgs) -> bool {
     for input in &files {
         let mut sources = Sources::default();
         let result = build(input, &options, &mut sources).and_then(|output| {
-            let path = args.output.join(output_name(&output.value.edition));
+            let path = args.output.join(output.value.file_name());
             write_atomically(&path, &output.value.pdf).map_err(|e| vec![e])?;
             Ok((path, output))
         });
@@ -141,10 +208,11 @@ fn run_build(args: &BuildArgs) -> bool {
             Ok((path, output)) => {
                 report(&output.warnings, &sources, format);
                 println!(
-                    "wrote {} ({} pages, {} bytes)",
+                    "wrote {} ({} pages, {} bytes, {})",
                     diag::display_path(&path),
                     output.value.pages.len(),
-                    output.value.pdf.len()
+                    output.value.pdf.len(),
+                    output.value.profile.name()
                 );
                 built += 1;
             }
@@ -163,6 +231,7 @@ fn run_build(args: &BuildArgs) -> bool {
 fn run_check(args: &CheckArgs) -> bool {
     let options = BuildOptions {
         overflow: args.overflow.map(Overflow::from),
+        ..BuildOptions::default()
     };
     let format = Format::from(args.diagnostic_format);
     let mut failed = Vec::new();

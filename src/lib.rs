@@ -115,6 +115,8 @@ fn lower_io(error: &std::io::Error) -> String {
 pub struct BuildOptions {
     /// Overrides the edition's overflow policy.
     pub overflow: Option<Overflow>,
+    /// Overrides the edition's output profile (default: screen).
+    pub profile: Option<render::Profile>,
 }
 
 /// What a build produces.
@@ -128,6 +130,18 @@ pub struct Output {
     pub fonts: FontBook,
     /// The edition, for naming the output.
     pub edition: Edition,
+    /// The output profile the PDF was rendered for.
+    pub profile: render::Profile,
+}
+
+impl Output {
+    /// The PDF's file name: `{country}-{year}.pdf` for screen, with
+    /// `-print` or `-archive` before `.pdf` for the other profiles.
+    pub fn file_name(&self) -> String {
+        let name = output_name(&self.edition);
+        let stem = name.strip_suffix(".pdf").unwrap_or(&name);
+        format!("{stem}{}.pdf", self.profile.file_suffix())
+    }
 }
 
 /// Loads, lays out and renders one edition file.
@@ -146,9 +160,10 @@ pub fn build(
     let laid = layout::layout(&edition, &template, &locale, &shaper, overflow)?;
     warnings.extend(laid.warnings);
     check_glyphs(&laid.value.pages)?;
-    // Render: PDF bytes with embedded subset fonts.
+    // Render: PDF bytes with embedded subset fonts, for the output profile.
     let meta = metadata(&edition, &locale);
-    let rendered = render::render(&laid.value.pages, &fonts, &[logo], &meta)?;
+    let profile = options.profile.unwrap_or(edition.profile.into());
+    let rendered = render::render(&laid.value.pages, &fonts, &[logo], &meta, profile)?;
     warnings.extend(rendered.warnings);
     Ok(Warned {
         value: Output {
@@ -156,6 +171,7 @@ pub fn build(
             pdf: rendered.value,
             fonts,
             edition,
+            profile,
         },
         warnings,
     })

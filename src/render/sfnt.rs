@@ -226,7 +226,6 @@ fn be32(data: &[u8], at: usize) -> Option<u32> {
 }
 
 /// The glyph count of a TrueType program (`maxp.numGlyphs`).
-#[cfg(test)]
 pub fn glyph_count(font: &[u8]) -> Option<u16> {
     let tables = read_directory(font)?;
     let maxp = tables.iter().find(|t| &t.tag == b"maxp")?.data;
