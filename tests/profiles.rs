@@ -422,3 +422,93 @@ fn the_edition_may_name_the_default_profile() {
     assert!(run.status.success());
     assert!(out.join("kosovo-2024.pdf").is_file());
 }
+
+/// A page with a photo-like JPEG (1200 × 600 px over 2 × 1 inches, so
+/// 600 ppi) and a green PNG (no template colour), rendered directly.
+fn render_images(profile: Profile) -> Document {
+    use factsheet::layout::page::{Item, Page, Rect};
+    let photo = image::RgbImage::from_fn(1200, 600, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&photo)
+        .unwrap();
+    let mut png = Vec::new();
+    image::RgbaImage::from_pixel(40, 40, image::Rgba([0, 160, 60, 255]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let at = |y: f64, width: f64, height: f64| Rect {
+        x: 100.0,
+        y,
+        width,
+        height,
+    };
+    let page = Page {
+        width: A4.0,
+        height: A4.1,
+        items: vec![
+            Item::Image {
+                rect: at(100.0, 144.0, 72.0),
+                image: 0,
+                alt: "photo".into(),
+            },
+            Item::Image {
+                rect: at(300.0, 40.0, 40.0),
+                image: 1,
+                alt: "green mark".into(),
+            },
+        ],
+    };
+    let meta = factsheet::render::Meta {
+        title: "Images".into(),
+        author: "Test".into(),
+        subject: "Image handling".into(),
+        keywords: vec![],
+        language: "en".into(),
+        date: factsheet::model::Date {
+            year: 2024,
+            month: 1,
+            day: 1,
+        },
+    };
+    let fonts = factsheet::fonts::FontBook::default();
+    let pdf = factsheet::render::render(&[page], &fonts, &[jpeg, png], &meta, profile)
+        .unwrap()
+        .value;
+    Document::load_mem(&pdf).unwrap()
+}
+
+fn image_widths_and_spaces(pdf: &Document) -> Vec<(i64, String)> {
+    let mut found: Vec<(i64, String)> = images(pdf)
+        .into_iter()
+        .map(|d| {
+            let space = format!("{:?}", d.get(b"ColorSpace").unwrap());
+            (d.get(b"Width").unwrap().as_i64().unwrap(), space)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn photos_are_downsampled_per_profile_and_tagged_srgb_for_print() {
+    // Screen: 150 ppi over 2 inches; the one-colour mark is a palette over RGB.
+    let screen = image_widths_and_spaces(&render_images(Profile::Screen));
+    assert_eq!(screen.len(), 2, "{screen:?}");
+    assert!(screen[0].1.contains("Indexed") && screen[0].1.contains("DeviceRGB"));
+    assert_eq!(screen[1], (300, "/DeviceRGB".into()));
+    // Print: 300 ppi, and RGB that is no template colour is ICC-based sRGB.
+    let print = image_widths_and_spaces(&render_images(PRINT));
+    assert_eq!(print.len(), 2, "{print:?}");
+    assert_eq!(print[1].0, 600);
+    for (_, space) in &print {
+        assert!(
+            space.contains("ICCBased") && !space.contains("DeviceRGB"),
+            "{space}"
+        );
+    }
+    // Archive keeps the photo as it is.
+    let archive = image_widths_and_spaces(&render_images(ARCHIVE_2B));
+    assert_eq!(archive[1], (1200, "/DeviceRGB".into()));
+}
