@@ -267,6 +267,15 @@ fn prepare(
             .entry(folder)
             .or_insert_with(|| crate::programme_languages(file).len() > 1);
         let name = output_name(&loaded.edition, &options.name, multilingual);
+        // The print and archive files sit beside the screen one: kosovo-2024-print.pdf.
+        let profile = options
+            .build
+            .profile
+            .unwrap_or(loaded.edition.profile.into());
+        let name = match name.strip_suffix(".pdf") {
+            Some(stem) => format!("{stem}{}.pdf", profile.file_suffix()),
+            None => format!("{name}{}", profile.file_suffix()),
+        };
         jobs.push(Job {
             input,
             sources,
@@ -332,9 +341,10 @@ fn build_one(
             let pages = output.value.pages.len();
             let line = match path {
                 Some(path) => format!(
-                    "wrote {} ({pages} pages, {} bytes)",
+                    "wrote {} ({pages} pages, {} bytes, {})",
                     diag::display_path(&path),
-                    output.value.pdf.len()
+                    output.value.pdf.len(),
+                    output.value.profile.name()
                 ),
                 None => format!("ok {} ({pages} pages)", job.input),
             };

@@ -132,6 +132,7 @@ fn stage_times(
             &resources.fonts,
             std::slice::from_ref(&resources.logo),
             &meta,
+            crate::render::Profile::Screen,
         );
         render_time += start.elapsed();
     }

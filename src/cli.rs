@@ -5,11 +5,12 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::batch::{self, BatchOptions};
 use crate::diag::{self, Diagnostic, Format};
 use crate::model::Overflow;
+use crate::render::{PdfA, Profile};
 use crate::{BuildOptions, DEFAULT_NAME};
 
 /// The edition built when no file is given.
@@ -88,6 +89,28 @@ pub enum OverflowArg {
     Flow,
 }
 
+/// What the PDF is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// E-mail and web: RGB, small, links work ({country}-{year}.pdf).
+    Screen,
+    /// The press: CMYK, 3 mm bleed, PDF/X-4 (…-print.pdf).
+    Print,
+    /// The archive: PDF/A-2b, or PDF/A-1b with --pdfa 1b (…-archive.pdf).
+    Archive,
+}
+
+/// A PDF/A level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfaArg {
+    /// PDF/A-1b (PDF 1.4, no transparency).
+    #[value(name = "1b")]
+    A1b,
+    /// PDF/A-2b (PDF 1.7).
+    #[value(name = "2b")]
+    A2b,
+}
+
 /// Arguments of `build`.
 #[derive(Debug, Args, Default)]
 pub struct BuildArgs {
@@ -109,6 +132,15 @@ pub struct BuildArgs {
     /// Overflow policy; overrides the edition's `overflow`.
     #[arg(long, value_enum)]
     pub overflow: Option<OverflowArg>,
+    /// Output profile; overrides the edition's `profile` (default: screen).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// With --profile print: crop marks outside the bleed.
+    #[arg(long, requires = "profile")]
+    pub crop_marks: bool,
+    /// With --profile archive: the PDF/A level (default: 2b).
+    #[arg(long, value_enum, value_name = "LEVEL", requires = "profile")]
+    pub pdfa: Option<PdfaArg>,
     /// How problems are printed.
     #[arg(long, value_enum, default_value_t)]
     pub diagnostic_format: DiagnosticFormat,
@@ -146,6 +178,34 @@ impl From<OverflowArg> for Overflow {
             OverflowArg::Error => Overflow::Error,
             OverflowArg::Flow => Overflow::Flow,
         }
+    }
+}
+
+impl BuildArgs {
+    /// The profile the arguments ask for (`None`: the edition's), or why the
+    /// options do not go together.
+    pub fn profile(&self) -> Result<Option<Profile>, String> {
+        let Some(name) = self.profile else {
+            return Ok(None);
+        };
+        if self.crop_marks && name != ProfileArg::Print {
+            return Err("--crop-marks needs --profile print".into());
+        }
+        if self.pdfa.is_some() && name != ProfileArg::Archive {
+            return Err("--pdfa needs --profile archive".into());
+        }
+        Ok(Some(match name {
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Print => Profile::Print {
+                crop_marks: self.crop_marks,
+            },
+            ProfileArg::Archive => Profile::Archive {
+                pdfa: match self.pdfa {
+                    Some(PdfaArg::A1b) => PdfA::A1b,
+                    Some(PdfaArg::A2b) | None => PdfA::A2b,
+                },
+            },
+        }))
     }
 }
 
@@ -248,9 +308,16 @@ fn inputs(files: &[PathBuf], all: bool) -> Vec<PathBuf> {
 }
 
 fn run_build(args: &BuildArgs) -> bool {
+    // A usage error like clap's own: message, usage line, exit code 2.
+    let profile = args.profile().unwrap_or_else(|message| {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit()
+    });
     let options = BatchOptions {
         build: BuildOptions {
             overflow: args.overflow.map(Overflow::from),
+            profile,
         },
         out_dir: args.output.clone(),
         name: args.name.clone(),
@@ -270,6 +337,7 @@ fn run_check(args: &CheckArgs) -> bool {
     let options = BatchOptions {
         build: BuildOptions {
             overflow: args.overflow.map(Overflow::from),
+            ..BuildOptions::default()
         },
         out_dir: PathBuf::new(),
         name: DEFAULT_NAME.to_string(),

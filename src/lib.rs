@@ -118,6 +118,8 @@ fn lower_io(error: &std::io::Error) -> String {
 pub struct BuildOptions {
     /// Overrides the edition's overflow policy.
     pub overflow: Option<Overflow>,
+    /// Overrides the edition's output profile (default: screen).
+    pub profile: Option<render::Profile>,
 }
 
 /// A checked edition and the project it belongs to.
@@ -152,6 +154,8 @@ pub struct Output {
     pub structure: layout::page::Structure,
     /// The PDF.
     pub pdf: Vec<u8>,
+    /// The output profile the PDF was rendered for.
+    pub profile: render::Profile,
 }
 
 /// The name of the file a folder's editions share.
@@ -189,9 +193,16 @@ pub fn typeset(
     let overflow = options.overflow.unwrap_or(edition.overflow);
     let laid = layout::layout(edition, template, locale, &shaper, overflow)?;
     check_glyphs(&laid.value.pages)?;
-    // Render: PDF bytes with embedded subset fonts.
+    // Render: PDF bytes with embedded subset fonts, for the output profile.
     let meta = metadata(edition, locale);
-    let rendered = render::render(&laid.value.pages, fonts, std::slice::from_ref(logo), &meta)?;
+    let profile = options.profile.unwrap_or(edition.profile.into());
+    let rendered = render::render(
+        &laid.value.pages,
+        fonts,
+        std::slice::from_ref(logo),
+        &meta,
+        profile,
+    )?;
     let mut warnings = laid.warnings;
     warnings.extend(rendered.warnings);
     Ok(Warned {
@@ -199,6 +210,7 @@ pub fn typeset(
             pages: laid.value.pages,
             structure: laid.value.structure,
             pdf: rendered.value,
+            profile,
         },
         warnings,
     })

@@ -30,6 +30,8 @@ pub struct Edition {
     pub data_as_of: Date,
     /// What to do when the main flow does not fit.
     pub overflow: Overflow,
+    /// The output profile built unless the command line names one.
+    pub profile: ProfileName,
     /// Indicators in table order.
     pub indicators: Vec<Indicator>,
     /// The results tables printed, computed from the history: the results
@@ -80,6 +82,20 @@ pub enum Overflow {
     Error,
     /// Add continuation pages from the last page master.
     Flow,
+}
+
+/// An output profile named in the data (`[edition] profile`); the render
+/// stage turns it into its full form with default options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfileName {
+    /// RGB for e-mail and the web.
+    #[default]
+    Screen,
+    /// CMYK with bleed, PDF/X-4.
+    Print,
+    /// PDF/A-2b.
+    Archive,
 }
 
 /// The unit of an indicator's values.
@@ -247,6 +263,8 @@ struct RawEditionInfo {
     place_names: Option<Spanned<String>>,
     #[serde(default)]
     overflow: Overflow,
+    #[serde(default)]
+    profile: ProfileName,
 }
 
 #[derive(Debug, Deserialize)]
@@ -694,6 +712,7 @@ impl Checker {
             language,
             data_as_of,
             overflow: info.overflow,
+            profile: info.profile,
             indicators,
             results,
             sections,

@@ -1,24 +1,31 @@
-//! The render stage, and the only module that knows printpdf: pages of
-//! positioned items become PDF operations (the y axis flips here), fonts
-//! are embedded as subsets with Unicode maps, and a lopdf post-pass fixes
-//! what printpdf leaves random or wrong (IDs, Info, /Lang) so the same
-//! input always gives the same bytes.
+//! The render stage, and the only module that knows printpdf and lopdf:
+//! pages of positioned items become PDF operations (the y axis flips here)
+//! in the colours, boxes and images of an output [`Profile`], fonts are
+//! embedded as subsets with Unicode maps, and a lopdf post-pass ([`post`])
+//! fixes what printpdf leaves random or wrong and adds what the profile's
+//! standard (PDF/X-4, PDF/A) asks for, so the same input and profile always
+//! give the same bytes.
+
+mod image;
+mod post;
+pub mod profile;
+mod sfnt;
+mod xmp;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, FontId as PdfFontId, ImageCompression,
-    ImageOptimizationOptions, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, PdfWarnMsg, Polygon, PolygonRing, RawImage, TextItem,
-    TextMatrix, WindingOrder, XObjectTransform,
+    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, FontId as PdfFontId, LinePoint,
+    LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    PdfWarnMsg, Polygon, PolygonRing, TextItem, TextMatrix, WindingOrder, XObjectTransform,
 };
 
 use crate::diag::{Diagnostic, Warned};
 use crate::fonts::{FontBook, FontId};
 use crate::layout::page::{Item, Page, Point, Rect, TextRun};
 use crate::model::Date;
-use crate::template::{Color, Pt};
+use crate::template::{Color, Pt, mm};
+pub use profile::{PdfA, Profile};
 
 /// Document metadata written to the Info dictionary and catalog.
 #[derive(Debug, Clone)]
@@ -44,51 +51,51 @@ const PRODUCER: &str = concat!(
     " (printpdf 0.12.8)"
 );
 
-/// Renders pages into PDF bytes. `images[i]` holds the PNG bytes that
-/// `Item::Image { image: i, .. }` refers to.
+/// Renders pages into PDF bytes for `profile`. `images[i]` holds the image
+/// file bytes (PNG or JPEG) that `Item::Image { image: i, .. }` refers to.
 pub fn render(
     pages: &[Page],
     fonts: &FontBook,
     images: &[Vec<u8>],
     meta: &Meta,
+    profile: Profile,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
     let mut doc = PdfDocument::new(&meta.title);
     let mut pdf_warnings: Vec<PdfWarnMsg> = Vec::new();
     let font_ids = register_fonts(&mut doc, pages, fonts)?;
-    let image_ids = register_images(&mut doc, pages, images, &mut pdf_warnings)?;
+    let image_ids = register_images(&mut doc, pages, images, profile)?;
     doc.pages = pages
         .iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(index, page)| {
             let ops = PageWriter {
+                index,
                 height: page.height,
+                width: page.width,
+                profile,
                 font_ids: &font_ids,
                 image_ids: &image_ids,
                 ops: Vec::new(),
             }
             .run(page);
+            let (width, height) = profile::media_size(profile, page.width, page.height);
             PdfPage::new(
-                printpdf::Mm::from(printpdf::Pt(page.width as f32)),
-                printpdf::Mm::from(printpdf::Pt(page.height as f32)),
+                printpdf::Mm::from(printpdf::Pt(width as f32)),
+                printpdf::Mm::from(printpdf::Pt(height as f32)),
                 ops,
             )
         })
         .collect();
+    // Images arrive as finished XObjects (see image.rs), so printpdf's image
+    // re-encoding never runs.
     let options = PdfSaveOptions {
         subset_fonts: true,
-        // The logo is flat art: keep it lossless and at its own size.
-        image_optimization: Some(ImageOptimizationOptions {
-            format: Some(ImageCompression::Flate),
-            max_image_size: None,
-            auto_optimize: Some(false),
-            ..Default::default()
-        }),
+        image_optimization: None,
         ..Default::default()
     };
     let mut lo = doc.to_lopdf_document(&options, &mut pdf_warnings);
-    finish(&mut lo, meta, pages);
-    lo.compress();
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| {
+    post::finish(&mut lo, meta, pages, profile);
+    let bytes = post::save(&mut lo, profile).map_err(|e| {
         vec![Diagnostic::error(
             None,
             format!("could not write the PDF ({e})"),
@@ -159,55 +166,131 @@ fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
     hash
 }
 
-/// Adds the images the pages draw (only those), under fixed ids.
+/// Which image object an image item draws: one per image, or one per
+/// placement when the profile flattens images onto what is underneath.
+type ImageKey = (usize, Option<(usize, usize)>);
+
+/// Adds the images the pages draw (only those), under fixed ids, encoded
+/// for the profile.
 fn register_images(
     doc: &mut PdfDocument,
     pages: &[Page],
     images: &[Vec<u8>],
-    warnings: &mut Vec<PdfWarnMsg>,
-) -> Result<BTreeMap<usize, (printpdf::XObjectId, usize)>, Vec<Diagnostic>> {
+    profile: Profile,
+) -> Result<BTreeMap<ImageKey, (printpdf::XObjectId, usize)>, Vec<Diagnostic>> {
+    let palette = palette(pages);
     let mut ids = BTreeMap::new();
-    for item in pages.iter().flat_map(|p| &p.items) {
-        let Item::Image { image, .. } = item else {
-            continue;
-        };
-        if ids.contains_key(image) {
-            continue;
+    for (page_index, page) in pages.iter().enumerate() {
+        for (item_index, item) in page.items.iter().enumerate() {
+            let Item::Image { rect, image, .. } = item else {
+                continue;
+            };
+            let key = image_key(profile, *image, page_index, item_index);
+            if ids.contains_key(&key) {
+                continue;
+            }
+            let bytes = images.get(*image).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    None,
+                    format!("image #{image} was not loaded"),
+                )]
+            })?;
+            let backdrop = backdrop(&page.items[..item_index]);
+            let placement = image::Placement {
+                rect: *rect,
+                backdrop: &backdrop,
+            };
+            let xobject = image::encode(bytes, &placement, profile, &palette).map_err(|e| {
+                vec![Diagnostic::error(
+                    None,
+                    format!("image #{image} could not be used ({e})"),
+                )]
+            })?;
+            let width = xobject.width.map_or(1, |px| px.0);
+            let id = printpdf::XObjectId(match key.1 {
+                None => format!("Im{image}"),
+                Some((page, item)) => format!("Im{image}p{page}i{item}"),
+            });
+            doc.resources
+                .xobjects
+                .map
+                .insert(id.clone(), printpdf::XObject::External(xobject));
+            ids.insert(key, (id, width));
         }
-        let bytes = images.get(*image).ok_or_else(|| {
-            vec![Diagnostic::error(
-                None,
-                format!("image #{image} was not loaded"),
-            )]
-        })?;
-        let raw = RawImage::decode_from_bytes(bytes, warnings).map_err(|e| {
-            vec![Diagnostic::error(
-                None,
-                format!("the logo could not be decoded ({e})"),
-            )]
-        })?;
-        let width = raw.width;
-        let id = printpdf::XObjectId(format!("Im{image}"));
-        doc.resources
-            .xobjects
-            .map
-            .insert(id.clone(), printpdf::XObject::Image(raw));
-        ids.insert(*image, (id, width));
     }
     Ok(ids)
 }
 
+fn image_key(profile: Profile, image: usize, page: usize, item: usize) -> ImageKey {
+    (image, image::per_placement(profile).then_some((page, item)))
+}
+
+/// Every colour the pages draw with, and paper white: what flat art in the
+/// print profile may be made of.
+fn palette(pages: &[Page]) -> Vec<Color> {
+    let mut colours = vec![Color {
+        rgb: [1.0; 3],
+        cmyk: [0.0; 4],
+    }];
+    for item in pages.iter().flat_map(|p| &p.items) {
+        let color = match item {
+            Item::Text(run) => run.color,
+            Item::Rule { color, .. } | Item::Fill { color, .. } | Item::Disc { color, .. } => {
+                *color
+            }
+            Item::Image { .. } | Item::Link { .. } => continue,
+        };
+        if !colours.contains(&color) {
+            colours.push(color);
+        }
+    }
+    colours
+}
+
+/// The fills and discs drawn before an image: what flattening composites onto.
+fn backdrop(items: &[Item]) -> Vec<image::Shape> {
+    items
+        .iter()
+        .filter_map(|item| match *item {
+            Item::Fill { rect, color } => Some(image::Shape::Rect(rect, color)),
+            Item::Disc {
+                center,
+                radius,
+                color,
+            } => Some(image::Shape::Disc(center, radius, color)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Writes one page's items as operations.
 struct PageWriter<'a> {
+    index: usize,
     height: Pt,
+    width: Pt,
+    profile: Profile,
     font_ids: &'a BTreeMap<FontId, PdfFontId>,
-    image_ids: &'a BTreeMap<usize, (printpdf::XObjectId, usize)>,
+    image_ids: &'a BTreeMap<ImageKey, (printpdf::XObjectId, usize)>,
     ops: Vec<Op>,
 }
 
 impl PageWriter<'_> {
     fn run(mut self, page: &Page) -> Vec<Op> {
-        for item in &page.items {
+        // Print pages are larger than the trim (bleed, slug): one translate
+        // keeps the whole layout in trim coordinates.
+        let offset = self.profile.bleed() + self.profile.slug();
+        if offset > 0.0 {
+            self.ops.extend([
+                Op::SaveGraphicsState,
+                Op::SetTransformationMatrix {
+                    matrix: CurTransMat::Translate(
+                        printpdf::Pt(offset as f32),
+                        printpdf::Pt(offset as f32),
+                    ),
+                },
+            ]);
+        }
+        for (index, item) in page.items.iter().enumerate() {
             match item {
                 Item::Text(run) => self.handle_text(run),
                 Item::Rule {
@@ -222,11 +305,76 @@ impl PageWriter<'_> {
                     radius,
                     color,
                 } => self.handle_disc(*center, *radius, *color),
-                Item::Image { rect, image, .. } => self.handle_image(rect, *image),
+                Item::Image { rect, image, .. } => self.handle_image(rect, *image, index),
                 Item::Link { rect, url, .. } => self.handle_link(rect, url),
             }
         }
+        if self.profile.slug() > 0.0 {
+            self.crop_marks();
+        }
+        if offset > 0.0 {
+            self.ops.push(Op::RestoreGraphicsState);
+        }
         self.ops
+    }
+
+    /// The colour operator for a template colour: its CMYK values in print,
+    /// its RGB values otherwise.
+    fn color(&self, color: Color) -> printpdf::Color {
+        if self.profile.cmyk() {
+            let [c, m, y, k] = color.cmyk.map(|v| v as f32);
+            printpdf::Color::Cmyk(printpdf::Cmyk::new(c, m, y, k, None))
+        } else {
+            let [r, g, b] = color.rgb.map(|v| v as f32);
+            printpdf::Color::Rgb(printpdf::Rgb::new(r, g, b, None))
+        }
+    }
+
+    /// Text colour: as [`PageWriter::color`], except that black text is
+    /// always 100 % K alone. Rich black in small type misregisters into
+    /// coloured fringes.
+    fn text_color(&self, color: Color) -> printpdf::Color {
+        if self.profile.cmyk() && color.cmyk[3] >= 1.0 {
+            return printpdf::Color::Cmyk(printpdf::Cmyk::new(0.0, 0.0, 0.0, 1.0, None));
+        }
+        self.color(color)
+    }
+
+    /// Crop marks at the trim corners, from the bleed edge 5 mm outwards,
+    /// 0.25 pt in registration colour (100 % of every ink).
+    fn crop_marks(&mut self) {
+        let (start, end) = (profile::BLEED, profile::BLEED + mm(5.0));
+        let (w, h) = (self.width, self.height);
+        let mut segments = Vec::new();
+        for (x, out_x) in [(0.0, -1.0), (w, 1.0)] {
+            for (y, out_y) in [(0.0, -1.0), (h, 1.0)] {
+                segments.push(((x + out_x * start, y), (x + out_x * end, y)));
+                segments.push(((x, y + out_y * start), (x, y + out_y * end)));
+            }
+        }
+        let registration = printpdf::Color::Cmyk(printpdf::Cmyk::new(1.0, 1.0, 1.0, 1.0, None));
+        self.ops.extend([
+            Op::SetOutlineColor { col: registration },
+            Op::SetOutlineThickness {
+                pt: printpdf::Pt(0.25),
+            },
+        ]);
+        for ((x0, y0), (x1, y1)) in segments {
+            // PDF coordinates (y up, trim origin): no flip.
+            let point = |x: Pt, y: Pt| LinePoint {
+                p: printpdf::Point {
+                    x: printpdf::Pt(x as f32),
+                    y: printpdf::Pt(y as f32),
+                },
+                bezier: false,
+            };
+            self.ops.push(Op::DrawLine {
+                line: printpdf::Line {
+                    points: vec![point(x0, y0), point(x1, y1)],
+                    is_closed: false,
+                },
+            });
+        }
     }
 
     /// Page y (down from the top) to PDF y (up from the bottom).
@@ -258,7 +406,7 @@ impl PageWriter<'_> {
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFillColor {
-                col: pdf_color(run.color),
+                col: self.text_color(run.color),
             },
             Op::SetFont {
                 font: PdfFontHandle::External(font.clone()),
@@ -290,7 +438,7 @@ impl PageWriter<'_> {
         ];
         self.ops.extend([
             Op::SetOutlineColor {
-                col: pdf_color(color),
+                col: self.color(color),
             },
             Op::SetOutlineThickness {
                 pt: printpdf::Pt(width as f32),
@@ -305,9 +453,10 @@ impl PageWriter<'_> {
     }
 
     fn handle_fill(&mut self, rect: &Rect, color: Color) {
+        let rect = self.bleed(rect);
         self.ops.extend([
             Op::SetFillColor {
-                col: pdf_color(color),
+                col: self.color(color),
             },
             Op::DrawRectangle {
                 rectangle: printpdf::Rect {
@@ -350,7 +499,7 @@ impl PageWriter<'_> {
             .collect();
         self.ops.extend([
             Op::SetFillColor {
-                col: pdf_color(color),
+                col: self.color(color),
             },
             Op::DrawPolygon {
                 polygon: Polygon {
@@ -362,8 +511,36 @@ impl PageWriter<'_> {
         ]);
     }
 
-    fn handle_image(&mut self, rect: &Rect, image: usize) {
-        let Some((id, pixels)) = self.image_ids.get(&image) else {
+    /// A fill that touches a page edge runs on into the bleed there, so a
+    /// trim a little off still shows no paper edge.
+    fn bleed(&self, rect: &Rect) -> Rect {
+        const EDGE: Pt = 0.01;
+        let b = self.profile.bleed();
+        let (mut left, mut top, mut right, mut bottom) =
+            (rect.x, rect.y, rect.right(), rect.bottom());
+        if left <= EDGE {
+            left -= b;
+        }
+        if top <= EDGE {
+            top -= b;
+        }
+        if right >= self.width - EDGE {
+            right += b;
+        }
+        if bottom >= self.height - EDGE {
+            bottom += b;
+        }
+        Rect {
+            x: left,
+            y: top,
+            width: right - left,
+            height: bottom - top,
+        }
+    }
+
+    fn handle_image(&mut self, rect: &Rect, image: usize, item: usize) {
+        let key = image_key(self.profile, image, self.index, item);
+        let Some((id, pixels)) = self.image_ids.get(&key) else {
             return;
         };
         // printpdf sizes an image as pixels / dpi inches: choose the dpi that
@@ -381,6 +558,9 @@ impl PageWriter<'_> {
     }
 
     fn handle_link(&mut self, rect: &Rect, url: &str) {
+        if !self.profile.links() {
+            return;
+        }
         let area = printpdf::Rect::from_xywh(
             printpdf::Pt(rect.x as f32),
             self.flip(rect.bottom()),
@@ -397,85 +577,4 @@ impl PageWriter<'_> {
             ),
         });
     }
-}
-
-fn pdf_color(color: Color) -> printpdf::Color {
-    let [r, g, b] = color.rgb.map(|c| c as f32);
-    printpdf::Color::Rgb(printpdf::Rgb::new(r, g, b, None))
-}
-
-/// The post-pass: fixed /ID, a clean Info dictionary, /Lang, and the
-/// document title shown in viewers' title bars.
-fn finish(lo: &mut lopdf::Document, meta: &Meta, pages: &[Page]) {
-    let id = Object::String(document_id(meta, pages).to_vec(), StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let info = info_dictionary(meta);
-    match lo.trailer.get(b"Info").and_then(Object::as_reference) {
-        Ok(info_id) => lo.set_object(info_id, info),
-        Err(_) => {
-            let info_id = lo.add_object(info);
-            lo.trailer.set("Info", Object::Reference(info_id));
-        }
-    }
-    if let Ok(catalog) = lo.catalog_mut() {
-        catalog.set(
-            "Lang",
-            Object::String(meta.language.as_bytes().to_vec(), StringFormat::Literal),
-        );
-        let mut prefs = Dictionary::new();
-        prefs.set("DisplayDocTitle", Object::Boolean(true));
-        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    }
-}
-
-fn info_dictionary(meta: &Meta) -> Dictionary {
-    let date = format!(
-        "D:{:04}{:02}{:02}000000Z",
-        meta.date.year, meta.date.month, meta.date.day
-    );
-    let mut info = Dictionary::new();
-    info.set("Title", text_string(&meta.title));
-    info.set("Author", text_string(&meta.author));
-    info.set("Subject", text_string(&meta.subject));
-    info.set("Keywords", text_string(&meta.keywords.join(", ")));
-    info.set("Creator", text_string("factsheet"));
-    info.set("Producer", text_string(PRODUCER));
-    info.set(
-        "CreationDate",
-        Object::String(date.clone().into_bytes(), StringFormat::Literal),
-    );
-    info.set(
-        "ModDate",
-        Object::String(date.into_bytes(), StringFormat::Literal),
-    );
-    info
-}
-
-/// A PDF text string: ASCII as a literal, anything else as UTF-16BE with a BOM.
-fn text_string(text: &str) -> Object {
-    if text.is_ascii() {
-        return Object::String(text.as_bytes().to_vec(), StringFormat::Literal);
-    }
-    let mut bytes = vec![0xFE, 0xFF];
-    for unit in text.encode_utf16() {
-        bytes.extend(unit.to_be_bytes());
-    }
-    Object::String(bytes, StringFormat::Hexadecimal)
-}
-
-/// A 16-byte document ID from the content, so it is stable for the same input.
-fn document_id(meta: &Meta, pages: &[Page]) -> [u8; 16] {
-    let mut a = fnv1a(meta.title.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let mut b = fnv1a(meta.author.as_bytes(), 0x8422_2325_cbf2_9ce4);
-    for run in pages.iter().flat_map(Page::texts) {
-        for glyph in &run.glyphs {
-            a = fnv1a(&glyph.id.to_le_bytes(), a);
-        }
-        b = fnv1a(&run.origin.x.to_bits().to_le_bytes(), b);
-        b = fnv1a(&run.origin.y.to_bits().to_le_bytes(), b);
-    }
-    let mut id = [0u8; 16];
-    id[..8].copy_from_slice(&a.to_be_bytes());
-    id[8..].copy_from_slice(&b.to_be_bytes());
-    id
 }
