@@ -76,6 +76,8 @@ pub fn parse(source: &str, span: &Span) -> Result<Vec<Paragraph>, Vec<Diagnostic
         parser.event(event);
     }
     parser.finish_paragraph();
+    // One message per kind of problem: `<b>…</b>` is one mistake, not two.
+    parser.errors.dedup_by(|a, b| a.message == b.message);
     if parser.errors.is_empty() {
         Ok(parser.paragraphs)
     } else {

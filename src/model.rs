@@ -296,7 +296,7 @@ struct RawSection {
 struct RawDonors {
     heading: String,
     text: Spanned<String>,
-    names: Spanned<Vec<String>>,
+    names: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -668,7 +668,12 @@ impl Checker {
         }
         let results = if self.errors.is_empty() {
             self.file = info_file;
-            let anchor = self.span(info.year.span());
+            // Errors about the tables point at `results_year` when it is written.
+            let anchor = self.span(
+                info.results_year
+                    .as_ref()
+                    .map_or(info.year.span(), Spanned::span),
+            );
             match crate::history::tables(&periods, results_year, &indicators, &anchor) {
                 Ok(tables) => tables,
                 Err(errors) => {
@@ -752,7 +757,28 @@ impl Checker {
             .push(Diagnostic::error(Some(span), message).with_hint(hint));
     }
 
+    /// Control characters (a NUL, an escape) are never text: refuse them,
+    /// naming the code point rather than printing the character itself.
+    fn refuse_controls(&mut self, value: &Spanned<String>) {
+        let Some(c) = value
+            .get_ref()
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        else {
+            return;
+        };
+        self.error(
+            value.span(),
+            format!(
+                "text contains an invisible control character (U+{:04X})",
+                u32::from(c)
+            ),
+            "delete it; it often comes from copying out of another program",
+        );
+    }
+
     fn non_empty(&mut self, value: &Spanned<String>, what: &str) -> String {
+        self.refuse_controls(value);
         if value.get_ref().trim().is_empty() {
             self.error(
                 value.span(),
@@ -819,6 +845,7 @@ impl Checker {
                 "write the text between the quotes",
             );
         }
+        self.refuse_controls(&Spanned::new(raw.span(), text.clone()));
         text.trim().to_string()
     }
 
@@ -974,6 +1001,7 @@ impl Checker {
     }
 
     fn paragraphs(&mut self, body: &Spanned<String>) -> Vec<Paragraph> {
+        self.refuse_controls(body);
         let span = self.span(body.span());
         match markup::parse(body.get_ref(), &span) {
             Ok(mut paragraphs) if !paragraphs.is_empty() => {
@@ -1021,12 +1049,28 @@ impl Checker {
                 "add each donor's name as a string",
             );
         }
-        if !raw.text.get_ref().contains("{donors}") {
-            self.error(
+        match raw.text.get_ref().matches("{donors}").count() {
+            0 => self.error(
                 raw.text.span(),
                 "donor text has no `{donors}` placeholder".into(),
                 "put {donors} where the names belong",
-            );
+            ),
+            1 => {}
+            _ => self.error(
+                raw.text.span(),
+                "donor text has `{donors}` more than once".into(),
+                "name the donors once; the list is joined for you",
+            ),
+        }
+        for name in raw.names.get_ref() {
+            if name.get_ref().trim().is_empty() {
+                self.error(
+                    name.span(),
+                    "donor name is empty".into(),
+                    "write the donor's name, or remove the empty entry",
+                );
+            }
+            self.refuse_controls(name);
         }
         let mut paragraphs = self.paragraphs(&raw.text);
         for paragraph in &mut paragraphs {
@@ -1036,7 +1080,7 @@ impl Checker {
             .names
             .get_ref()
             .iter()
-            .map(|n| smarten(n.trim()))
+            .map(|n| smarten(n.get_ref().trim()))
             .collect();
         Some(Donors {
             section: Section {

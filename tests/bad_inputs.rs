@@ -30,8 +30,6 @@ use std::time::{Duration, Instant};
 const KNOWN_GAPS: &[&str] = &[
     // Diagnostic points at the start of the body, not at the heading's line.
     "markup-heading-deep",
-    // Raw HTML: the same diagnostic is printed once per tag.
-    "markup-html",
     // Missing-glyph diagnostics point at the enclosing [[table]] header, the
     // start of a multi-line body, the edition's `year` (for a label), or
     // nowhere at all (for the country), not at the value holding the character.
@@ -41,19 +39,6 @@ const KNOWN_GAPS: &[&str] = &[
     "glyph-emoji-contact",
     "glyph-emoji-label",
     "glyph-emoji-link",
-    // A control character is echoed raw to the terminal (ESC [2J clears it).
-    "text-control-char",
-    // U+0000 is drawn by the fonts, so it reaches the PDF unreported.
-    "text-nul-heading",
-    // Reported at the edition's `year`, not at the `results_year` written.
-    "results-year-missing",
-    // Overflow: reported at 1:1 (a comment line), not at the section.
-    "overflow-main",
-    "overflow-flow-too-many-pages",
-    // Accepted and printed: a second `{donors}` appears literally in the PDF.
-    "donors-placeholder-twice",
-    // Accepted and printed: "… generous support from ."
-    "donors-name-empty",
 ];
 
 /// A build that takes longer than this is a failure (a hang is a crash too).

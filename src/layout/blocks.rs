@@ -77,6 +77,7 @@ impl Ctx<'_> {
         let heading_lines = self.tagged(heading_lines, h2);
         let after_content = units.last().is_some_and(|u| u.kind != UnitKind::FrameBreak);
         let mut heading = text_unit(&heading_lines, &heading_style, UnitKind::Heading, &title);
+        heading.src = Some(section.span.clone());
         heading.advance = if after_content { rhythm.section } else { 0.0 };
         units.push(heading);
         for (p, paragraph) in section.paragraphs.iter().enumerate() {
@@ -99,6 +100,7 @@ impl Ctx<'_> {
                     UnitKind::Line
                 };
                 let mut unit = text_unit(std::slice::from_ref(line), &body, kind, &title);
+                unit.src = Some(section.span.clone());
                 unit.advance = match (k, p) {
                     (0, 0) => rhythm.heading,
                     (0, _) => rhythm.paragraph,
@@ -248,6 +250,7 @@ impl Ctx<'_> {
             kind: UnitKind::Block,
             anchor: Anchor::Top,
             section: caption.to_uppercase(),
+            src: None,
             lines,
         }
     }
@@ -306,6 +309,7 @@ impl Ctx<'_> {
             kind: UnitKind::Block,
             anchor: Anchor::Top,
             section: caption.to_uppercase(),
+            src: None,
             lines,
         }
     }
@@ -388,6 +392,7 @@ impl Ctx<'_> {
             kind: UnitKind::Block,
             anchor: card.anchor,
             section: caption.to_uppercase(),
+            src: None,
             lines,
         }
     }
@@ -420,6 +425,7 @@ fn text_unit(lines: &[Line], style: &TextStyle, kind: UnitKind, section: &str) -
         kind,
         anchor: Anchor::Top,
         section: section.to_string(),
+        src: None,
         lines: lines.len(),
     }
 }

@@ -5,6 +5,7 @@
 //! that fits and never splits an atomic block.
 
 use super::page::{Item, Point, Rect};
+use crate::diag::Span;
 use crate::template::{Anchor, Frame, Pt, mm};
 
 /// A frame may end up to this many lines short so that it ends between
@@ -46,6 +47,8 @@ pub struct Unit {
     pub anchor: Anchor,
     /// Section the unit belongs to, for overflow messages.
     pub section: String,
+    /// Where that section is in the data.
+    pub src: Option<Span>,
     /// Lines of text it holds, for overflow amounts.
     pub lines: usize,
 }
@@ -62,6 +65,7 @@ impl Unit {
             kind: UnitKind::FrameBreak,
             anchor: Anchor::Top,
             section: String::new(),
+            src: None,
             lines: 0,
         }
     }
@@ -94,6 +98,8 @@ pub enum FlowError {
         page: usize,
         /// Section of the first unit left over.
         section: String,
+        /// Where that section is in the data.
+        span: Option<Span>,
         /// Lines left over.
         lines: usize,
     },
@@ -101,6 +107,8 @@ pub enum FlowError {
     TooTall {
         /// Its section.
         section: String,
+        /// Where that section is in the data.
+        span: Option<Span>,
         /// Frame name.
         frame: String,
         /// How much too tall, in pt.
@@ -126,6 +134,7 @@ pub fn paginate(
                     .find(|u| !u.section.is_empty())
                     .map(|u| u.section.clone())
                     .unwrap_or_default(),
+                span: rest.iter().find_map(|u| u.src.clone()),
                 lines: rest.iter().map(|u| u.lines).sum(),
             });
         };
@@ -171,6 +180,7 @@ fn fill_frame(
         if placed.is_empty() {
             return Err(FlowError::TooTall {
                 section: unit.section.clone(),
+                span: unit.src.clone(),
                 frame: frame.name.clone(),
                 by: y + unit.extent + unit.depth - bottom,
             });
@@ -270,6 +280,7 @@ mod tests {
             kind: UnitKind::Line,
             anchor: Anchor::Top,
             section: section.into(),
+            src: None,
             lines: 1,
         }
     }
@@ -335,6 +346,7 @@ mod tests {
             FlowError::Overflow {
                 page: 2,
                 section: "PROGRAMME".into(),
+                span: None,
                 lines: 2
             }
         );

@@ -188,15 +188,16 @@ impl Ctx<'_> {
     }
 
     fn flow_error(&self, flow: &str, error: FlowError, overflow: Overflow) -> Diagnostic {
-        let span = Some(Span::new(self.edition.file, 0..0));
+        let whole = Some(Span::new(self.edition.file, 0..0));
         match error {
             FlowError::Overflow {
                 page,
                 section,
+                span,
                 lines,
             } => {
                 let diag = Diagnostic::error(
-                    span,
+                    span.or(whole),
                     format!(
                         "{flow} flow overflows page {page} by {lines} line{}, in {section}",
                         if lines == 1 { "" } else { "s" }
@@ -208,8 +209,13 @@ impl Ctx<'_> {
                     Overflow::Flow => diag.with_hint(format!("a factsheet may have at most {MAX_PAGES} pages")),
                 }
             }
-            FlowError::TooTall { section, frame, by } => Diagnostic::error(
+            FlowError::TooTall {
+                section,
                 span,
+                frame,
+                by,
+            } => Diagnostic::error(
+                span.or(whole),
                 format!(
                     "{section} does not fit in the empty frame `{frame}` (too tall by {by:.1}pt)"
                 ),
@@ -530,7 +536,9 @@ impl Ctx<'_> {
                 kf.number_min_pt
             ),
         )
-        .with_hint("use shorter values, or remove `key_figures = true` from this table"))
+        .with_hint(
+            "the template's [key_figures] may allow a smaller `number_min_pt` or wider cells",
+        ))
     }
 
     /// The forms a key figure may take, preferred first: (number, unit).
