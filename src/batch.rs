@@ -192,7 +192,8 @@ pub fn run(arguments: &[PathBuf], options: &BatchOptions) -> Report {
         report.failed.push(shown);
     }
     let (jobs, resources) = prepare(&files, options, &printer, &mut report);
-    if !refuse_collisions(&jobs, &printer, &mut report) {
+    // `check` writes nothing, so two editions sharing a name is no error there.
+    if options.write && !refuse_collisions(&jobs, &printer, &mut report) {
         return report;
     }
     let failed = Mutex::new(Vec::new());
