@@ -352,3 +352,58 @@ fn no_tags_gives_an_untagged_smaller_file() {
     assert!(untagged.pdf.len() < tagged.pdf.len());
     assert!(tagged.pdf.len() < 30_000, "{} bytes", tagged.pdf.len());
 }
+
+#[test]
+fn an_element_continued_on_the_next_page_refers_to_it_with_mcrs() {
+    // The Kosovo pages, with page 2's first tagged run moved into CONTEXT's
+    // first paragraph (on page 1), as if that paragraph ran on.
+    let mut sources = Sources::default();
+    let input = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/kosovo/2024.toml");
+    let (output, loaded, resources) = build(&input, &BuildOptions::default(), &mut sources)
+        .unwrap_or_else(|e| panic!("{e:#?}"))
+        .value;
+    let mut pages = output.pages.clone();
+    let paragraph = pages[0]
+        .texts()
+        .find(|r| r.text().starts_with("Kosovo continues"))
+        .and_then(|r| r.tag)
+        .unwrap();
+    let moved = pages[1]
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Text(run) if run.tag.is_some() => Some(run),
+            _ => None,
+        })
+        .unwrap();
+    moved.tag = Some(paragraph);
+    let moved_text = moved.text();
+    let meta = factsheet::metadata(&loaded.edition, &resources.locale);
+    let pdf = factsheet::render::render(
+        &pages,
+        Some(&output.structure),
+        &resources.fonts,
+        std::slice::from_ref(&resources.logo),
+        &meta,
+        Profile::Screen,
+    )
+    .unwrap()
+    .value;
+    let pdf = Document::load_mem(&pdf).unwrap();
+    let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();
+    let context = child_elements(&pdf, child_elements(&pdf, document(&pdf))[3]);
+    let element = pdf.get_dictionary(context[1]).unwrap();
+    assert_eq!(
+        element.get(b"Pg").unwrap().as_reference().unwrap(),
+        page_ids[0]
+    );
+    let kids = kids(&pdf, context[1]);
+    assert!(kids[..kids.len() - 1].iter().all(|k| k.as_i64().is_ok()));
+    let mcr = kids.last().unwrap().as_dict().unwrap();
+    assert_eq!(name(mcr.get(b"Type").unwrap()), "MCR");
+    assert_eq!(mcr.get(b"Pg").unwrap().as_reference().unwrap(), page_ids[1]);
+    assert_eq!(mcr.get(b"MCID").unwrap().as_i64().unwrap(), 0);
+    let output = Output { pages, ..output };
+    let text = text(&pdf, &output, context[1]);
+    assert!(text.ends_with(&moved_text), "{text}");
+}
