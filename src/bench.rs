@@ -129,6 +129,7 @@ fn stage_times(
         let start = Instant::now();
         let _ = crate::render::render(
             &laid.value.pages,
+            Some(&laid.value.structure),
             &resources.fonts,
             std::slice::from_ref(&resources.logo),
             &meta,

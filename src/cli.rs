@@ -141,6 +141,10 @@ pub struct BuildArgs {
     /// With --profile archive: the PDF/A level (default: 2b).
     #[arg(long, value_enum, value_name = "LEVEL", requires = "profile")]
     pub pdfa: Option<PdfaArg>,
+    /// Untagged PDF: no structure tree, reading order or alternative text
+    /// (a smaller file that screen readers cannot follow).
+    #[arg(long)]
+    pub no_tags: bool,
     /// How problems are printed.
     #[arg(long, value_enum, default_value_t)]
     pub diagnostic_format: DiagnosticFormat,
@@ -318,6 +322,7 @@ fn run_build(args: &BuildArgs) -> bool {
         build: BuildOptions {
             overflow: args.overflow.map(Overflow::from),
             profile,
+            tags: !args.no_tags,
         },
         out_dir: args.output.clone(),
         name: args.name.clone(),

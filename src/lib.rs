@@ -114,12 +114,25 @@ fn lower_io(error: &std::io::Error) -> String {
 }
 
 /// Options of one build.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     /// Overrides the edition's overflow policy.
     pub overflow: Option<Overflow>,
     /// Overrides the edition's output profile (default: screen).
     pub profile: Option<render::Profile>,
+    /// Tagged PDF: structure tree, reading order, alternative text
+    /// (default: on; off gives the smallest file).
+    pub tags: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            overflow: None,
+            profile: None,
+            tags: true,
+        }
+    }
 }
 
 /// A checked edition and the project it belongs to.
@@ -198,6 +211,7 @@ pub fn typeset(
     let profile = options.profile.unwrap_or(edition.profile.into());
     let rendered = render::render(
         &laid.value.pages,
+        options.tags.then_some(&laid.value.structure),
         fonts,
         std::slice::from_ref(logo),
         &meta,

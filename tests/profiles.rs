@@ -478,7 +478,7 @@ fn render_images(profile: Profile) -> Document {
         },
     };
     let fonts = factsheet::fonts::FontBook::default();
-    let pdf = factsheet::render::render(&[page], &fonts, &[jpeg, png], &meta, profile)
+    let pdf = factsheet::render::render(&[page], None, &fonts, &[jpeg, png], &meta, profile)
         .unwrap()
         .value;
     Document::load_mem(&pdf).unwrap()

@@ -10,6 +10,7 @@ mod image;
 mod post;
 pub mod profile;
 mod sfnt;
+mod tags;
 mod xmp;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +23,7 @@ use printpdf::{
 
 use crate::diag::{Diagnostic, Warned};
 use crate::fonts::{FontBook, FontId};
-use crate::layout::page::{Item, Page, Point, Rect, TextRun};
+use crate::layout::page::{Item, Page, Point, Rect, Structure, TextRun};
 use crate::model::Date;
 use crate::template::{Color, Pt, mm};
 pub use profile::{PdfA, Profile};
@@ -53,8 +54,11 @@ const PRODUCER: &str = concat!(
 
 /// Renders pages into PDF bytes for `profile`. `images[i]` holds the image
 /// file bytes (PNG or JPEG) that `Item::Image { image: i, .. }` refers to.
+/// With a `structure`, the PDF is tagged: marked content, a structure tree
+/// and artifacts (see [`tags`]); without, it is the smallest file.
 pub fn render(
     pages: &[Page],
+    structure: Option<&Structure>,
     fonts: &FontBook,
     images: &[Vec<u8>],
     meta: &Meta,
@@ -64,20 +68,25 @@ pub fn render(
     let mut pdf_warnings: Vec<PdfWarnMsg> = Vec::new();
     let font_ids = register_fonts(&mut doc, pages, fonts)?;
     let image_ids = register_images(&mut doc, pages, images, profile)?;
+    let mut marks = Vec::new();
     doc.pages = pages
         .iter()
         .enumerate()
         .map(|(index, page)| {
-            let ops = PageWriter {
+            let (ops, page_marks) = PageWriter {
                 index,
                 height: page.height,
                 width: page.width,
                 profile,
+                tagged: structure.is_some(),
                 font_ids: &font_ids,
                 image_ids: &image_ids,
                 ops: Vec::new(),
+                marks: tags::PageMarks::default(),
+                annots: 0,
             }
-            .run(page);
+            .run(page, structure);
+            marks.push(page_marks);
             let (width, height) = profile::media_size(profile, page.width, page.height);
             PdfPage::new(
                 printpdf::Mm::from(printpdf::Pt(width as f32)),
@@ -95,6 +104,9 @@ pub fn render(
     };
     let mut lo = doc.to_lopdf_document(&options, &mut pdf_warnings);
     post::finish(&mut lo, meta, pages, profile);
+    if let Some(structure) = structure {
+        tags::write(&mut lo, structure, pages, &marks);
+    }
     let bytes = post::save(&mut lo, profile).map_err(|e| {
         vec![Diagnostic::error(
             None,
@@ -269,13 +281,25 @@ struct PageWriter<'a> {
     height: Pt,
     width: Pt,
     profile: Profile,
+    /// Whether items are wrapped in marked content.
+    tagged: bool,
     font_ids: &'a BTreeMap<FontId, PdfFontId>,
     image_ids: &'a BTreeMap<ImageKey, (printpdf::XObjectId, usize)>,
     ops: Vec<Op>,
+    marks: tags::PageMarks,
+    /// Link annotations written so far on the page.
+    annots: usize,
+}
+
+/// What the page writer is inside of.
+#[derive(Clone, Copy, PartialEq)]
+enum Marked {
+    Nothing,
+    Artifact,
 }
 
 impl PageWriter<'_> {
-    fn run(mut self, page: &Page) -> Vec<Op> {
+    fn run(mut self, page: &Page, structure: Option<&Structure>) -> (Vec<Op>, tags::PageMarks) {
         // Print pages are larger than the trim (bleed, slug): one translate
         // keeps the whole layout in trim coordinates.
         let offset = self.profile.bleed() + self.profile.slug();
@@ -290,7 +314,32 @@ impl PageWriter<'_> {
                 },
             ]);
         }
+        let mut marked = Marked::Nothing;
         for (index, item) in page.items.iter().enumerate() {
+            // Marked content: each tagged run or image with its own MCID,
+            // everything else (consecutive items together) an artifact.
+            let tag = item.tag().filter(|_| self.tagged);
+            let role = tag.and_then(|t| structure.map(|s| s.elements[t].role.name()));
+            if let Item::Link { .. } = item {
+                // An annotation: no page content.
+            } else if let (Some(tag), Some(role)) = (tag, role) {
+                if marked == Marked::Artifact {
+                    self.ops.push(Op::EndMarkedContent);
+                    marked = Marked::Nothing;
+                }
+                let mcid = self.marks.mcid(tag);
+                let mut properties = BTreeMap::new();
+                properties.insert("MCID".to_string(), printpdf::DictItem::Int(mcid));
+                self.ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: role.into(),
+                    properties: printpdf::DictItem::Dict { map: properties },
+                });
+            } else if self.tagged && marked == Marked::Nothing {
+                self.ops.push(Op::BeginMarkedContent {
+                    tag: "Artifact".into(),
+                });
+                marked = Marked::Artifact;
+            }
             match item {
                 Item::Text(run) => self.handle_text(run),
                 Item::Rule {
@@ -306,16 +355,28 @@ impl PageWriter<'_> {
                     color,
                 } => self.handle_disc(*center, *radius, *color),
                 Item::Image { rect, image, .. } => self.handle_image(rect, *image, index),
-                Item::Link { rect, url, .. } => self.handle_link(rect, url),
+                Item::Link { rect, url, .. } => self.handle_link(rect, url, tag),
+            }
+            if tag.is_some() && role.is_some() && !matches!(item, Item::Link { .. }) {
+                self.ops.push(Op::EndMarkedContent);
             }
         }
         if self.profile.slug() > 0.0 {
+            if self.tagged && marked == Marked::Nothing {
+                self.ops.push(Op::BeginMarkedContent {
+                    tag: "Artifact".into(),
+                });
+                marked = Marked::Artifact;
+            }
             self.crop_marks();
+        }
+        if marked == Marked::Artifact {
+            self.ops.push(Op::EndMarkedContent);
         }
         if offset > 0.0 {
             self.ops.push(Op::RestoreGraphicsState);
         }
-        self.ops
+        (self.ops, self.marks)
     }
 
     /// The colour operator for a template colour: its CMYK values in print,
@@ -557,10 +618,17 @@ impl PageWriter<'_> {
         });
     }
 
-    fn handle_link(&mut self, rect: &Rect, url: &str) {
+    fn handle_link(&mut self, rect: &Rect, url: &str, tag: Option<usize>) {
         if !self.profile.links() {
             return;
         }
+        if let Some(tag) = tag {
+            let index = self.annots;
+            self.marks
+                .content
+                .push(tags::Content::Annot(index, tag, url.to_string()));
+        }
+        self.annots += 1;
         let area = printpdf::Rect::from_xywh(
             printpdf::Pt(rect.x as f32),
             self.flip(rect.bottom()),

@@ -121,7 +121,7 @@ fn set_info(lo: &mut Document, info: &DocInfo, profile: Profile) {
 }
 
 /// A PDF text string: ASCII as a literal, anything else as UTF-16BE with a BOM.
-fn text_string(text: &str) -> Object {
+pub fn text_string(text: &str) -> Object {
     if text.is_ascii() {
         return Object::String(text.as_bytes().to_vec(), StringFormat::Literal);
     }
