@@ -241,18 +241,8 @@ impl Ctx<'_> {
             baseline = last + rhythm.table_row;
         }
         let extent = baseline - rhythm.table_row;
-        Unit {
-            items,
-            extent,
-            depth: tables.rule_below_baseline_pt + tables.row_rule_pt,
-            advance: 0.0,
-            breakable_before: true,
-            kind: UnitKind::Block,
-            anchor: Anchor::Top,
-            section: caption.to_uppercase(),
-            src: None,
-            lines,
-        }
+        let depth = tables.rule_below_baseline_pt + tables.row_rule_pt;
+        block_unit(items, extent, depth, &caption, lines)
     }
 
     fn links_unit(&mut self, width: Pt) -> Unit {
@@ -300,18 +290,7 @@ impl Ctx<'_> {
             baseline += rhythm.item - label_style.leading;
         }
         let extent = baseline - rhythm.item;
-        Unit {
-            items,
-            extent,
-            depth: link_style.size * 0.3,
-            advance: 0.0,
-            breakable_before: true,
-            kind: UnitKind::Block,
-            anchor: Anchor::Top,
-            section: caption.to_uppercase(),
-            src: None,
-            lines,
-        }
+        block_unit(items, extent, link_style.size * 0.3, &caption, lines)
     }
 
     fn contact_unit(&mut self, width: Pt) -> Unit {
@@ -384,17 +363,26 @@ impl Ctx<'_> {
         });
         items.extend(text_items);
         Unit {
-            items,
-            extent,
-            depth: card.bottom_pt,
             advance: card.top_pt,
-            breakable_before: true,
-            kind: UnitKind::Block,
             anchor: card.anchor,
-            section: caption.to_uppercase(),
-            src: None,
-            lines,
+            ..block_unit(items, extent, card.bottom_pt, &caption, lines)
         }
+    }
+}
+
+/// An atomic block (table, link list, card) headed by `caption`.
+fn block_unit(items: Vec<Item>, extent: Pt, depth: Pt, caption: &str, lines: usize) -> Unit {
+    Unit {
+        items,
+        extent,
+        depth,
+        advance: 0.0,
+        breakable_before: true,
+        kind: UnitKind::Block,
+        anchor: Anchor::Top,
+        section: caption.to_uppercase(),
+        src: None,
+        lines,
     }
 }
 
