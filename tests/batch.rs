@@ -1,21 +1,13 @@
 //! Batch builds: many programmes and years in one command, results computed
 //! from the history, one broken file never stopping the others.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::*;
+
+use std::path::Path;
 use std::process::Command;
 
 use factsheet::diag::Sources;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/test-scratch").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Yearly results of the fixture programme "Alphaland", 2019–2023:
 /// land, items, beneficiaries, tasks.
@@ -145,11 +137,7 @@ fn globs_and_all_select_editions() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&out);
     assert_eq!(names, ["alphaland-2022.pdf", "alphaland-2023.pdf"]);
 }
 

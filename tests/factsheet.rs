@@ -2,8 +2,10 @@
 //! snapshot, margins, grid, keeps) and the PDF (text, links, page size,
 //! fonts, measured = drawn widths, determinism).
 
+mod common;
+use common::*;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use factsheet::diag::Sources;
@@ -12,10 +14,6 @@ use factsheet::layout::page::{ElementId, Item, Page, Role, Structure, dump};
 use factsheet::template::mm;
 use factsheet::{BuildOptions, build};
 use lopdf::{Document, Object};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The default factsheet, built in process.
 struct Built {
@@ -508,21 +506,6 @@ fn standalone() -> String {
     let programme = std::fs::read_to_string(root().join("data/kosovo/programme.toml")).unwrap();
     let edition = std::fs::read_to_string(root().join("data/kosovo/2024.toml")).unwrap();
     format!("{programme}\n{edition}")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/test-scratch").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn factsheet(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_factsheet"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
 }
 
 #[test]

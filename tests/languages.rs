@@ -1,17 +1,15 @@
 //! Language editions: the Kosovo programme in en, sq, sr-Latn and sr-Cyrl,
 //! from one programme file.
 
-use std::path::PathBuf;
+mod common;
+use common::*;
+
 use std::process::Command;
 
 use factsheet::diag::Sources;
 use factsheet::layout::page::Page;
 use factsheet::{BuildOptions, build};
 use lopdf::{Document, Object};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 const EDITIONS: [(&str, &str); 4] = [
     ("en", "data/kosovo/2024.toml"),
@@ -153,11 +151,7 @@ fn output_names_gain_the_language_when_a_programme_has_several() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&out);
     assert_eq!(
         names,
         [

@@ -3,8 +3,8 @@
 //! 1b structure). Read back with lopdf; nothing outside the repository is
 //! needed (the CI script runs the external validators).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::*;
 
 use factsheet::diag::Sources;
 use factsheet::render::{PdfA, Profile};
@@ -17,10 +17,6 @@ const PRINT_MARKS: Profile = Profile::Print { crop_marks: true };
 const ARCHIVE_2B: Profile = Profile::Archive { pdfa: PdfA::A2b };
 const ARCHIVE_1B: Profile = Profile::Archive { pdfa: PdfA::A1b };
 const A4: (f64, f64) = (595.2756, 841.8898);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn kosovo(profile: Profile) -> Output {
     let mut sources = Sources::default();
@@ -336,21 +332,6 @@ fn same_input_and_profile_give_the_same_bytes() {
         );
         files.push(first);
     }
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = root().join("target/test-scratch").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn factsheet(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_factsheet"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
 }
 
 #[test]
