@@ -134,6 +134,7 @@ fn stage_times(
             std::slice::from_ref(&resources.logo),
             &meta,
             crate::render::Profile::Screen,
+            &resources.cache,
         );
         render_time += start.elapsed();
     }

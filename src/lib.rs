@@ -156,6 +156,8 @@ pub struct Resources {
     pub fonts: FontBook,
     /// The logo (PNG bytes).
     pub logo: Vec<u8>,
+    /// Faces parsed and images encoded for the PDF writer, once per batch.
+    pub cache: render::Cache,
 }
 
 /// What a build produces.
@@ -200,6 +202,7 @@ pub fn typeset(
         locale,
         fonts,
         logo,
+        cache,
     } = resources;
     // Layout: flows, pages, furniture.
     let shaper = fonts.shaper(&locale.language);
@@ -216,6 +219,7 @@ pub fn typeset(
         std::slice::from_ref(logo),
         &meta,
         profile,
+        cache,
     )?;
     let mut warnings = laid.warnings;
     warnings.extend(rendered.warnings);
@@ -314,6 +318,7 @@ pub fn load_resources(
         locale,
         fonts,
         logo,
+        cache: render::Cache::default(),
     })
 }
 

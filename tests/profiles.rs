@@ -459,9 +459,11 @@ fn render_images(profile: Profile) -> Document {
         },
     };
     let fonts = factsheet::fonts::FontBook::default();
-    let pdf = factsheet::render::render(&[page], None, &fonts, &[jpeg, png], &meta, profile)
-        .unwrap()
-        .value;
+    let cache = factsheet::render::Cache::default();
+    let pdf =
+        factsheet::render::render(&[page], None, &fonts, &[jpeg, png], &meta, profile, &cache)
+            .unwrap()
+            .value;
     Document::load_mem(&pdf).unwrap()
 }
 
@@ -497,4 +499,38 @@ fn photos_are_downsampled_per_profile_and_tagged_srgb_for_print() {
     // Archive keeps the photo as it is.
     let archive = image_widths_and_spaces(&render_images(ARCHIVE_2B));
     assert_eq!(archive[1], (1200, "/DeviceRGB".into()));
+}
+
+#[test]
+fn builds_sharing_resources_give_the_bytes_of_a_fresh_build() {
+    // A batch renders every edition with one set of resources, whose cache
+    // keeps parsed faces and encoded images: the second build of each
+    // profile is served from it and must not differ from a build alone.
+    let mut sources = Sources::default();
+    let input = root().join("data/kosovo/2024.toml");
+    let loaded = factsheet::load(&input, &mut sources).unwrap();
+    let resources =
+        factsheet::load_resources(&loaded.project, &loaded.edition, &mut sources).unwrap();
+    for profile in [Profile::Screen, PRINT, ARCHIVE_2B, ARCHIVE_1B] {
+        let options = BuildOptions {
+            profile: Some(profile),
+            ..BuildOptions::default()
+        };
+        let shared: Vec<Vec<u8>> = (0..2)
+            .map(|_| {
+                factsheet::typeset(&loaded.edition, &resources, &options)
+                    .unwrap()
+                    .value
+                    .pdf
+            })
+            .collect();
+        let alone = kosovo(profile).pdf;
+        assert!(shared[0] == alone, "{profile:?}: first shared build differs");
+        assert!(shared[1] == alone, "{profile:?}: cached build differs");
+    }
+    assert!(
+        format!("{:?}", resources.cache).contains("images: 3"),
+        "screen, print and PDF/A-2b encodings cached: {:?}",
+        resources.cache
+    );
 }

@@ -386,6 +386,7 @@ fn an_element_continued_on_the_next_page_refers_to_it_with_mcrs() {
         std::slice::from_ref(&resources.logo),
         &meta,
         Profile::Screen,
+        &resources.cache,
     )
     .unwrap()
     .value;

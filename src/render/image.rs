@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use image::RgbaImage;
 use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
 
+use super::flate;
 use super::profile::{PdfA, Profile};
 use crate::layout::page::{Point, Rect};
 use crate::template::{Color, Pt};
@@ -99,15 +100,11 @@ fn encode_flat_art(
         dict.insert(
             "SMask".into(),
             DictItem::Stream {
-                stream: ExternalStream {
-                    dict: mask,
-                    content: alpha,
-                    compress: true,
-                },
+                stream: deflated(mask, alpha),
             },
         );
     }
-    xobject(dict, data, true, width, height)
+    xobject(deflated(dict, data), width, height)
 }
 
 /// The colour space of an image's samples.
@@ -167,11 +164,7 @@ fn pack(space: Space, samples: &[Vec<u8>]) -> (DictItem, Vec<u8>) {
         name(space.device()),
         DictItem::Int(colours.len() as i64 - 1),
         DictItem::Stream {
-            stream: ExternalStream {
-                dict: BTreeMap::new(),
-                content: lookup,
-                compress: true,
-            },
+            stream: deflated(BTreeMap::new(), lookup),
         },
     ]);
     (indexed, data)
@@ -294,7 +287,12 @@ fn encode_jpeg(bytes: &[u8], width_pt: Pt, profile: Profile) -> Result<ExternalX
     let mut dict = image_dict(width, height);
     dict.insert("ColorSpace".into(), name(space.device()));
     dict.insert("Filter".into(), name("DCTDecode"));
-    Ok(xobject(dict, bytes, false, width, height))
+    let stream = ExternalStream {
+        dict,
+        content: bytes,
+        compress: false,
+    };
+    Ok(xobject(stream, width, height))
 }
 
 fn downsample(bytes: &[u8], w: u32, h: u32, space: Space, quality: u8) -> Result<Vec<u8>, String> {
@@ -348,19 +346,26 @@ fn image_dict(width: u32, height: u32) -> BTreeMap<String, DictItem> {
     ])
 }
 
-fn xobject(
-    dict: BTreeMap<String, DictItem>,
-    content: Vec<u8>,
-    compress: bool,
-    width: u32,
-    height: u32,
-) -> ExternalXObject {
+/// A stream compressed now, at the best level: encoded images are cached
+/// for the whole batch, so no build compresses them again.
+fn deflated(mut dict: BTreeMap<String, DictItem>, content: Vec<u8>) -> ExternalStream {
+    let content = match flate::deflate_if_smaller(&content, flate::ONCE) {
+        Some(compressed) => {
+            dict.insert("Filter".into(), name("FlateDecode"));
+            compressed
+        }
+        None => content,
+    };
+    ExternalStream {
+        dict,
+        content,
+        compress: false,
+    }
+}
+
+fn xobject(stream: ExternalStream, width: u32, height: u32) -> ExternalXObject {
     ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content,
-            compress,
-        },
+        stream,
         width: Some(Px(width as usize)),
         height: Some(Px(height as usize)),
         dpi: None,

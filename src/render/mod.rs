@@ -6,6 +6,7 @@
 //! standard (PDF/X-4, PDF/A) asks for, so the same input and profile always
 //! give the same bytes.
 
+mod flate;
 mod image;
 mod post;
 pub mod profile;
@@ -14,11 +15,13 @@ mod tags;
 mod xmp;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, FontId as PdfFontId, LinePoint,
-    LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    PdfWarnMsg, Polygon, PolygonRing, TextItem, TextMatrix, WindingOrder, XObjectTransform,
+    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, ExternalXObject, FontId as PdfFontId,
+    LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, PdfWarnMsg, Polygon, PolygonRing, TextItem, TextMatrix, WindingOrder,
+    XObjectTransform,
 };
 
 use crate::diag::{Diagnostic, Warned};
@@ -52,6 +55,99 @@ const PRODUCER: &str = concat!(
     " (printpdf 0.12.8)"
 );
 
+/// What renders share across builds, so a batch pays for it once: each
+/// face parsed for the PDF writer, and each image encoded per profile.
+/// Lives beside the fonts in the resources; safe to share between threads.
+#[derive(Default)]
+pub struct Cache {
+    faces: Mutex<BTreeMap<FontId, ParsedFont>>,
+    images: Mutex<Vec<(ImageCacheKey, ExternalXObject)>>,
+}
+
+/// An image encoding depends on the file, the profile and, for print,
+/// the colours the pages use (flattened placements are never cached).
+#[derive(PartialEq)]
+struct ImageCacheKey {
+    bytes: Vec<u8>,
+    profile: Profile,
+    palette: Vec<u64>,
+}
+
+/// At most this many encoded images are kept (a template has one logo).
+const CACHED_IMAGES: usize = 16;
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let faces = self.faces.lock().map_or(0, |m| m.len());
+        let images = self.images.lock().map_or(0, |v| v.len());
+        write!(f, "Cache {{ faces: {faces}, images: {images} }}")
+    }
+}
+
+impl Cache {
+    /// The face parsed for the PDF writer, parsed on first use.
+    fn face(&self, font: FontId, fonts: &FontBook) -> Result<ParsedFont, Vec<Diagnostic>> {
+        if let Some(parsed) = self.faces.lock().ok().and_then(|m| m.get(&font).cloned()) {
+            return Ok(parsed);
+        }
+        let face = fonts.face(font);
+        let mut parse_warnings = Vec::new();
+        let parsed =
+            ParsedFont::from_bytes(&face.bytes, 0, &mut parse_warnings).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    None,
+                    format!("the PDF writer could not read font `{}`", face.path),
+                )]
+            })?;
+        if let Ok(mut faces) = self.faces.lock() {
+            faces.insert(font, parsed.clone());
+        }
+        Ok(parsed)
+    }
+
+    /// The image encoded for the profile, encoded on first use.
+    fn image(
+        &self,
+        bytes: &[u8],
+        placement: &image::Placement,
+        profile: Profile,
+        palette: &[Color],
+    ) -> Result<ExternalXObject, String> {
+        if image::per_placement(profile) {
+            return image::encode(bytes, placement, profile, palette);
+        }
+        let key = ImageCacheKey {
+            bytes: bytes.to_vec(),
+            profile,
+            palette: if profile.cmyk() {
+                palette
+                    .iter()
+                    .flat_map(|c| c.rgb.iter().chain(&c.cmyk))
+                    .map(|v| v.to_bits())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        };
+        let cached = self.images.lock().ok().and_then(|images| {
+            images
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, xobject)| xobject.clone())
+        });
+        if let Some(xobject) = cached {
+            return Ok(xobject);
+        }
+        let xobject = image::encode(bytes, placement, profile, palette)?;
+        if let Ok(mut images) = self.images.lock()
+            && images.len() < CACHED_IMAGES
+        {
+            images.push((key, xobject.clone()));
+        }
+        Ok(xobject)
+    }
+}
+
 /// Renders pages into PDF bytes for `profile`. `images[i]` holds the image
 /// file bytes (PNG or JPEG) that `Item::Image { image: i, .. }` refers to.
 /// With a `structure`, the PDF is tagged: marked content, a structure tree
@@ -63,11 +159,12 @@ pub fn render(
     images: &[Vec<u8>],
     meta: &Meta,
     profile: Profile,
+    cache: &Cache,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
     let mut doc = PdfDocument::new(&meta.title);
     let mut pdf_warnings: Vec<PdfWarnMsg> = Vec::new();
-    let font_ids = register_fonts(&mut doc, pages, fonts)?;
-    let image_ids = register_images(&mut doc, pages, images, profile)?;
+    let font_ids = register_fonts(&mut doc, pages, fonts, cache)?;
+    let image_ids = register_images(&mut doc, pages, images, profile, cache)?;
     let mut marks = Vec::new();
     doc.pages = pages
         .iter()
@@ -131,6 +228,7 @@ fn register_fonts(
     doc: &mut PdfDocument,
     pages: &[Page],
     fonts: &FontBook,
+    cache: &Cache,
 ) -> Result<BTreeMap<FontId, PdfFontId>, Vec<Diagnostic>> {
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
     for run in pages.iter().flat_map(Page::texts) {
@@ -140,16 +238,8 @@ fn register_fonts(
     }
     let mut ids = BTreeMap::new();
     for (font, glyphs) in used {
-        let face = fonts.face(font);
-        let mut parse_warnings = Vec::new();
-        let parsed =
-            ParsedFont::from_bytes(&face.bytes, 0, &mut parse_warnings).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    None,
-                    format!("the PDF writer could not read font `{}`", face.path),
-                )]
-            })?;
-        let id = PdfFontId(subset_tag(&face.name, &glyphs));
+        let parsed = cache.face(font, fonts)?;
+        let id = PdfFontId(subset_tag(&fonts.face(font).name, &glyphs));
         doc.resources
             .fonts
             .map
@@ -189,6 +279,7 @@ fn register_images(
     pages: &[Page],
     images: &[Vec<u8>],
     profile: Profile,
+    cache: &Cache,
 ) -> Result<BTreeMap<ImageKey, (printpdf::XObjectId, usize)>, Vec<Diagnostic>> {
     let palette = palette(pages);
     let mut ids = BTreeMap::new();
@@ -212,12 +303,14 @@ fn register_images(
                 rect: *rect,
                 backdrop: &backdrop,
             };
-            let xobject = image::encode(bytes, &placement, profile, &palette).map_err(|e| {
-                vec![Diagnostic::error(
-                    None,
-                    format!("image #{image} could not be used ({e})"),
-                )]
-            })?;
+            let xobject = cache
+                .image(bytes, &placement, profile, &palette)
+                .map_err(|e| {
+                    vec![Diagnostic::error(
+                        None,
+                        format!("image #{image} could not be used ({e})"),
+                    )]
+                })?;
             let width = xobject.width.map_or(1, |px| px.0);
             let id = printpdf::XObjectId(match key.1 {
                 None => format!("Im{image}"),

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, SaveOptions, Stream, StringFormat};
 
+use super::flate;
 use super::profile::{PdfA, Profile};
 use super::xmp::{self, Claim, DocInfo};
 use super::{Meta, PRODUCER, fnv1a, sfnt};
@@ -66,7 +67,7 @@ pub fn finish(lo: &mut Document, meta: &Meta, pages: &[Page], profile: Profile) 
 /// Compresses the streams and writes the file: object and cross-reference
 /// streams (dictionaries compressed too) unless the standard is PDF/A-1.
 pub fn save(lo: &mut Document, profile: Profile) -> std::io::Result<Vec<u8>> {
-    lo.compress();
+    compress_streams(lo);
     let mut bytes = Vec::new();
     if profile.object_streams() {
         let mut options = SaveOptions {
@@ -74,12 +75,29 @@ pub fn save(lo: &mut Document, profile: Profile) -> std::io::Result<Vec<u8>> {
             use_xref_streams: true,
             ..SaveOptions::default()
         };
-        options.object_stream_config.compression_level = 9;
+        options.object_stream_config.compression_level = flate::EVERY_BUILD;
         lo.save_with_options(&mut bytes, options)?;
     } else {
         lo.save_to(&mut bytes)?;
     }
     Ok(bytes)
+}
+
+/// Compresses every stream that may be and is not yet (what lopdf's
+/// `compress` does, at the level chosen in [`flate`] instead of the best).
+fn compress_streams(lo: &mut Document) {
+    for object in lo.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
+            continue;
+        }
+        if let Some(compressed) = flate::deflate_if_smaller(&stream.content, flate::EVERY_BUILD) {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
 }
 
 fn doc_info(meta: &Meta) -> DocInfo {
