@@ -154,36 +154,46 @@ pub fn set_paragraph(
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Line> {
     let (text, glyphs) = shape_runs(shaper, inlines, style);
-    let pieces = segments(&text, &glyphs);
+    let pieces = segments(&text, glyphs);
     let pieces = hyphenate(pieces, &text, shaper, inlines, style);
     let pieces = split_overwide(pieces, width, src, warnings);
     let measured: Vec<Segment> = pieces.iter().map(|p| p.segment).collect();
+    let mut pieces = pieces.into_iter();
     let mut start = 0;
     break_lines(&measured, width)
         .into_iter()
         .map(|end| {
-            let line_glyphs: Vec<&PlacedGlyph> = pieces[start..end]
-                .iter()
-                .flat_map(|p| p.glyphs.iter())
-                .collect();
-            let last = &pieces[end - 1];
-            let mut line_glyphs = line_glyphs;
-            if let Some(hyphen) = &last.hyphen {
-                line_glyphs.push(hyphen);
-            }
-            let trailing = last.segment.trailing;
+            let line: Vec<Piece> = pieces.by_ref().take(end - start).collect();
             start = end;
-            build_line(&line_glyphs, trailing, inlines, style, src)
+            line_of_pieces(line, inlines, style, src)
         })
         .collect()
+}
+
+/// Sets the pieces chosen for one line: their glyphs, and the hyphen when
+/// the line ends at a hyphenation point.
+fn line_of_pieces(
+    pieces: Vec<Piece>,
+    inlines: &[Inline],
+    style: &TextStyle,
+    src: Option<&Span>,
+) -> Line {
+    let trailing = pieces.last().map_or(0.0, |p| p.segment.trailing);
+    let mut glyphs = Vec::with_capacity(pieces.iter().map(|p| p.glyphs.len() + 1).sum());
+    let mut hyphen = None;
+    for piece in pieces {
+        glyphs.extend(piece.glyphs);
+        hyphen = piece.hyphen;
+    }
+    glyphs.extend(hyphen);
+    build_line(glyphs, trailing, inlines, style, src)
 }
 
 /// Sets one run of plain text on a single line, never broken.
 pub fn set_line(shaper: &Shaper<'_>, text: &str, style: &TextStyle, src: Option<&Span>) -> Line {
     let inline = Inline::plain(text);
     let (_, glyphs) = shape_runs(shaper, std::slice::from_ref(&inline), style);
-    let refs: Vec<&PlacedGlyph> = glyphs.iter().collect();
-    build_line(&refs, 0.0, std::slice::from_ref(&inline), style, src)
+    build_line(glyphs, 0.0, std::slice::from_ref(&inline), style, src)
 }
 
 fn shape_runs(
@@ -223,14 +233,13 @@ struct Piece {
 const MIN_AFTER_HYPHEN: usize = 3;
 
 /// Cuts shaped glyphs at UAX #14 break opportunities.
-fn segments(text: &str, glyphs: &[PlacedGlyph]) -> Vec<Piece> {
+fn segments(text: &str, glyphs: Vec<PlacedGlyph>) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    let mut cursor = 0;
+    let mut glyphs = glyphs.into_iter().peekable();
     for (end, kind) in linebreaks(text).filter(|&(at, _)| !short_after_hyphen(text, at)) {
         let mut piece_glyphs = Vec::new();
-        while cursor < glyphs.len() && glyphs[cursor].glyph.cluster < end {
-            piece_glyphs.push(glyphs[cursor].clone());
-            cursor += 1;
+        while let Some(glyph) = glyphs.next_if(|g| g.glyph.cluster < end) {
+            piece_glyphs.push(glyph);
         }
         if piece_glyphs.is_empty() {
             continue;
@@ -435,7 +444,7 @@ fn hyphen_glyph(
 
 /// Groups a line's glyphs into runs by style and records link stretches.
 fn build_line(
-    glyphs: &[&PlacedGlyph],
+    glyphs: Vec<PlacedGlyph>,
     trailing: Pt,
     inlines: &[Inline],
     style: &TextStyle,
@@ -466,11 +475,11 @@ fn build_line(
                 },
             ));
         }
-        if let Some((_, run)) = runs.last_mut() {
-            run.glyphs.push(placed.glyph.clone());
-            run.width += placed.glyph.advance;
-        }
         x += placed.glyph.advance;
+        if let Some((_, run)) = runs.last_mut() {
+            run.width += placed.glyph.advance;
+            run.glyphs.push(placed.glyph);
+        }
     }
     let width = x - trailing;
     let links = runs

@@ -15,7 +15,7 @@ mod tags;
 mod xmp;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use printpdf::{
     Actions, BorderArray, Codepoint, ColorArray, CurTransMat, ExternalXObject, FontId as PdfFontId,
@@ -60,7 +60,7 @@ const PRODUCER: &str = concat!(
 /// Lives beside the fonts in the resources; safe to share between threads.
 #[derive(Default)]
 pub struct Cache {
-    faces: Mutex<BTreeMap<FontId, ParsedFont>>,
+    faces: Mutex<BTreeMap<FontId, Arc<ParsedFont>>>,
     images: Mutex<Vec<(ImageCacheKey, ExternalXObject)>>,
 }
 
@@ -87,8 +87,10 @@ impl std::fmt::Debug for Cache {
 impl Cache {
     /// The face parsed for the PDF writer, parsed on first use.
     fn face(&self, font: FontId, fonts: &FontBook) -> Result<ParsedFont, Vec<Diagnostic>> {
+        // The deep copy (the face's bytes) is made outside the lock, so
+        // parallel builds do not queue behind it.
         if let Some(parsed) = self.faces.lock().ok().and_then(|m| m.get(&font).cloned()) {
-            return Ok(parsed);
+            return Ok(ParsedFont::clone(&parsed));
         }
         let face = fonts.face(font);
         let mut parse_warnings = Vec::new();
@@ -100,7 +102,7 @@ impl Cache {
                 )]
             })?;
         if let Ok(mut faces) = self.faces.lock() {
-            faces.insert(font, parsed.clone());
+            faces.insert(font, Arc::new(parsed.clone()));
         }
         Ok(parsed)
     }
