@@ -93,9 +93,13 @@ impl Cache {
             return Ok(ParsedFont::clone(&parsed));
         }
         let face = fonts.face(font);
+        // Without hinting the face is a third smaller, so every build copies
+        // and subsets less; the post-pass slims each subset as before.
+        let slim = sfnt::strip_hinting(&face.bytes, sfnt::Names::Keep);
+        let bytes = slim.as_deref().unwrap_or(&face.bytes);
         let mut parse_warnings = Vec::new();
         let parsed =
-            ParsedFont::from_bytes(&face.bytes, 0, &mut parse_warnings).ok_or_else(|| {
+            ParsedFont::from_bytes(bytes, 0, &mut parse_warnings).ok_or_else(|| {
                 vec![Diagnostic::error(
                     None,
                     format!("the PDF writer could not read font `{}`", face.path),

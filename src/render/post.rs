@@ -200,7 +200,7 @@ fn slim_fonts(lo: &mut Document) {
         let Ok(plain) = stream.get_plain_content() else {
             continue;
         };
-        if let Some(slim) = sfnt::strip_hinting(&plain) {
+        if let Some(slim) = sfnt::strip_hinting(&plain, sfnt::Names::Drop) {
             stream.dict.set("Length1", slim.len() as i64);
             stream.set_plain_content(slim);
             stream.allows_compression = true;

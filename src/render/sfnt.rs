@@ -1,7 +1,8 @@
-//! Slims the embedded TrueType subsets (render stage, lopdf post-pass):
-//! drops the hinting (`fpgm`, `prep`, `cvt `, and each glyph's
-//! instructions) and the `name` table, which together were more than half of
-//! every subset. Outlines, metrics and the glyph order stay byte-for-byte, so
+//! Slims TrueType faces (render stage): drops the hinting (`fpgm`, `prep`,
+//! `cvt `, and each glyph's instructions) from each whole face once, before
+//! the PDF writer parses and subsets it, and the `name` table from every
+//! embedded subset in the lopdf post-pass; together they were more than
+//! half of every subset. Outlines, metrics and the glyph order stay byte-for-byte, so
 //! widths, CIDs and text extraction do not change.
 //!
 //! Why hinting can go: it snaps outlines to the pixel grid of small text on
@@ -15,9 +16,18 @@ const DROPPED: [&[u8; 4]; 7] = [
     b"name", b"fpgm", b"prep", b"cvt ", b"hdmx", b"LTSH", b"VDMX",
 ];
 
-/// Returns the font without hinting and names, or `None` when the font is
-/// not a TrueType program this code understands (it is then kept as it is).
-pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
+/// Whether the `name` table goes too: an embedded subset does not need it,
+/// but the PDF writer reads a whole face's PostScript name from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Names {
+    Keep,
+    Drop,
+}
+
+/// Returns the font without hinting (and names, unless kept), or `None`
+/// when the font is not a TrueType program this code understands (it is
+/// then kept as it is).
+pub fn strip_hinting(font: &[u8], names: Names) -> Option<Vec<u8>> {
     let tables = read_directory(font)?;
     let table = |tag: &[u8; 4]| tables.iter().find(|t| &t.tag == tag).map(|t| t.data);
     let head = table(b"head")?;
@@ -42,7 +52,7 @@ pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
     let short = new_glyf.len() < 0x2_0000;
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
     for t in &tables {
-        if DROPPED.contains(&&t.tag) {
+        if DROPPED.contains(&&t.tag) && !(names == Names::Keep && &t.tag == b"name") {
             continue;
         }
         let data = match &t.tag {
@@ -247,7 +257,7 @@ mod tests {
     #[test]
     fn stripping_keeps_outlines_metrics_and_glyph_count() {
         let font = noto();
-        let slim = strip_hinting(&font).expect("Noto Sans is TrueType");
+        let slim = strip_hinting(&font, Names::Drop).expect("Noto Sans is TrueType");
         let glyf = |data: &[u8]| {
             read_directory(data)
                 .unwrap()
@@ -282,13 +292,13 @@ mod tests {
 
     #[test]
     fn whole_font_checksum_is_the_magic_number() {
-        let slim = strip_hinting(&noto()).unwrap();
+        let slim = strip_hinting(&noto(), Names::Drop).unwrap();
         assert_eq!(checksum(&slim), 0xB1B0_AFBA);
     }
 
     #[test]
     fn other_data_is_left_alone() {
-        assert_eq!(strip_hinting(b"OTTO\0\0"), None);
-        assert_eq!(strip_hinting(b""), None);
+        assert_eq!(strip_hinting(b"OTTO\0\0", Names::Drop), None);
+        assert_eq!(strip_hinting(b"", Names::Drop), None);
     }
 }
