@@ -97,7 +97,7 @@ impl FontBook {
             faces,
             language: language.parse().ok(),
             plans: RefCell::new(BTreeMap::new()),
-            memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(BTreeMap::new()),
         }
     }
 }
@@ -136,12 +136,13 @@ pub struct Shaper<'a> {
     /// Shape plans per face and script: compiling a plan costs more than
     /// shaping a paragraph, and a factsheet needs only a handful.
     plans: RefCell<BTreeMap<(usize, Script), ShapePlan>>,
-    /// Short texts already shaped (face, text, size, tracking): the hyphen
+    /// Short texts already shaped, per face, size and tracking: the hyphen
     /// at every hyphenation point, labels, figures.
-    memo: RefCell<HashMap<MemoKey, Shaped>>,
+    memo: RefCell<BTreeMap<MemoStyle, HashMap<String, Shaped>>>,
 }
 
-type MemoKey = (FontId, String, u64, u64);
+/// Face, size and tracking (as bits) of remembered texts.
+type MemoStyle = (FontId, u64, u64);
 
 /// Texts up to this many bytes are remembered once shaped.
 const MEMO_TEXT: usize = 32;
@@ -184,12 +185,16 @@ impl Shaper<'_> {
         if text.len() > MEMO_TEXT {
             return self.shape_uncached(font, text, size, tracking);
         }
-        let key = (font, text.to_string(), size.to_bits(), tracking.to_bits());
-        if let Some(shaped) = self.memo.borrow().get(&key) {
+        let style = (font, size.to_bits(), tracking.to_bits());
+        if let Some(shaped) = self.memo.borrow().get(&style).and_then(|m| m.get(text)) {
             return shaped.clone();
         }
         let shaped = self.shape_uncached(font, text, size, tracking);
-        self.memo.borrow_mut().insert(key, shaped.clone());
+        self.memo
+            .borrow_mut()
+            .entry(style)
+            .or_default()
+            .insert(text.to_string(), shaped.clone());
         shaped
     }
 

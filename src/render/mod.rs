@@ -98,13 +98,12 @@ impl Cache {
         let slim = sfnt::strip_hinting(&face.bytes, sfnt::Names::Keep);
         let bytes = slim.as_deref().unwrap_or(&face.bytes);
         let mut parse_warnings = Vec::new();
-        let parsed =
-            ParsedFont::from_bytes(bytes, 0, &mut parse_warnings).ok_or_else(|| {
-                vec![Diagnostic::error(
-                    None,
-                    format!("the PDF writer could not read font `{}`", face.path),
-                )]
-            })?;
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut parse_warnings).ok_or_else(|| {
+            vec![Diagnostic::error(
+                None,
+                format!("the PDF writer could not read font `{}`", face.path),
+            )]
+        })?;
         if let Ok(mut faces) = self.faces.lock() {
             faces.insert(font, Arc::new(parsed.clone()));
         }
