@@ -525,7 +525,10 @@ fn builds_sharing_resources_give_the_bytes_of_a_fresh_build() {
             })
             .collect();
         let alone = kosovo(profile).pdf;
-        assert!(shared[0] == alone, "{profile:?}: first shared build differs");
+        assert!(
+            shared[0] == alone,
+            "{profile:?}: first shared build differs"
+        );
         assert!(shared[1] == alone, "{profile:?}: cached build differs");
     }
     assert!(
