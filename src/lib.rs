@@ -18,6 +18,7 @@ pub mod layout;
 pub mod locale;
 pub mod markup;
 pub mod model;
+pub mod printed;
 pub mod render;
 pub mod template;
 
@@ -25,11 +26,13 @@ use std::path::{Component, Path, PathBuf};
 
 use diag::{Diagnostic, Sources, Span, Warned};
 use fonts::FontBook;
-use layout::page::{Item, Page};
+use layout::page::Page;
 use locale::Locale;
 use model::{Edition, Overflow};
 use template::Template;
 
+/// The folder of the labels files, one per language, in the project.
+pub const LABELS_FOLDER: &str = "assets/labels";
 /// Input files larger than this are refused (a factsheet's data is a few KB).
 pub const MAX_INPUT_BYTES: u64 = 1 << 20;
 /// Font files larger than this are refused.
@@ -76,6 +79,20 @@ impl Project {
             .with_hint("write a relative path without `..`, such as assets/logo.png"));
         }
         Ok(self.root.join(path))
+    }
+
+    /// The language tags there are labels for (`assets/labels/{tag}.toml`), sorted.
+    pub fn languages(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(LABELS_FOLDER)) else {
+            return Vec::new();
+        };
+        let mut tags: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+            .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+            .collect();
+        tags.sort();
+        tags
     }
 
     /// Reads a project file, refusing missing and oversized ones.
@@ -204,11 +221,13 @@ pub fn typeset(
         logo,
         cache,
     } = resources;
+    // Every printed character against the faces, before layout, at its place.
+    printed::check_chars(&edition.printed, fonts)?;
     // Layout: flows, pages, furniture.
     let shaper = fonts.shaper(&locale.language);
     let overflow = options.overflow.unwrap_or(edition.overflow);
     let laid = layout::layout(edition, template, locale, &shaper, overflow)?;
-    check_glyphs(&laid.value.pages)?;
+    printed::check_pages(&laid.value.pages)?;
     // Render: PDF bytes with embedded subset fonts, for the output profile.
     let meta = metadata(edition, locale);
     let profile = options.profile.unwrap_or(edition.profile.into());
@@ -245,12 +264,15 @@ pub fn load(input: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnosti
     } else {
         None
     };
-    let edition = model::load_with_programme(
+    let project = Project::discover(folder);
+    let languages = project.as_ref().map(Project::languages).unwrap_or_default();
+    let edition = model::load_checked(
         &sources.get(file).text,
         file,
         programme.map(|id| (sources.get(id).text.as_str(), id)),
+        &languages,
     )?;
-    let project = Project::discover(folder).ok_or_else(|| {
+    let project = project.ok_or_else(|| {
         vec![
             Diagnostic::error(
                 None,
@@ -313,6 +335,8 @@ pub fn load_resources(
         fonts.add(name, path, bytes).map_err(|e| vec![e])?;
     }
     let logo = load_logo(project, &template.logo.file, &whole)?;
+    let labels_text = &sources.get(labels_file).text;
+    printed::check_chars(&printed::in_labels(labels_text, labels_file), &fonts)?;
     Ok(Resources {
         template,
         locale,
@@ -361,38 +385,6 @@ fn load_logo(project: &Project, path: &str, span: &Span) -> Result<Vec<u8>, Vec<
         return Err(refuse(format!("{width} × {height} pixels")));
     }
     Ok(bytes)
-}
-
-/// Refuses text the fonts cannot draw: a missing glyph would print as a blank box.
-fn check_glyphs(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for item in pages.iter().flat_map(|p| &p.items) {
-        let Item::Text(run) = item else { continue };
-        for glyph in run.glyphs.iter().filter(|g| g.id == 0) {
-            let Some(c) = glyph.text.chars().next() else {
-                continue;
-            };
-            let message = format!(
-                "character '{c}' (U+{:04X}) is not in the fonts",
-                u32::from(c)
-            );
-            if errors
-                .iter()
-                .any(|e| e.message == message && e.span == run.src)
-            {
-                continue;
-            }
-            errors.push(
-                Diagnostic::error(run.src.clone(), message)
-                    .with_hint("replace it, or add a font that has it to the template"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
 }
 
 /// The PDF metadata of an edition.
