@@ -1676,4 +1676,19 @@ mod tests {
             "{messages:#?}"
         );
     }
+
+    #[test]
+    fn a_text_in_an_unknown_language_suggests_the_nearest() {
+        let languages = ["en", "sq", "sr-Cyrl", "sr-Latn"].map(String::from);
+        let text = KOSOVO.replacen("country = { ", "country = { sr-latn = \"Kosovo\", ", 1);
+        let errors = load_checked(&text, FileId(0), None, &languages).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "`sr-latn` is not a known language");
+        assert_eq!(errors[0].hints, ["did you mean `sr-Latn`?"]);
+        // `sr` serves both Serbian scripts, and with no list any tag goes.
+        let text = KOSOVO.replacen("country = { ", "country = { sr = \"Kosovo\", ", 1);
+        assert!(load_checked(&text, FileId(0), None, &languages).is_ok());
+        let text = KOSOVO.replacen("country = { ", "country = { xx = \"Kosovo\", ", 1);
+        assert!(load(&text, FileId(0)).is_ok());
+    }
 }
