@@ -31,6 +31,8 @@ use locale::Locale;
 use model::{Edition, Overflow};
 use template::Template;
 
+/// The folder of the templates in the project.
+pub const TEMPLATES_FOLDER: &str = "assets/templates";
 /// The folder of the labels files, one per language, in the project.
 pub const LABELS_FOLDER: &str = "assets/labels";
 /// Input files larger than this are refused (a factsheet's data is a few KB).
@@ -83,16 +85,24 @@ impl Project {
 
     /// The language tags there are labels for (`assets/labels/{tag}.toml`), sorted.
     pub fn languages(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(self.root.join(LABELS_FOLDER)) else {
+        self.files_in(LABELS_FOLDER, "toml")
+            .into_iter()
+            .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+            .collect()
+    }
+
+    /// Names of the files with extension `ext` in a project folder, sorted.
+    pub fn files_in(&self, folder: &str, ext: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(folder)) else {
             return Vec::new();
         };
-        let mut tags: Vec<String> = entries
+        let mut names: Vec<String> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-            .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+            .filter(|path| path.extension().is_some_and(|e| e == ext))
+            .filter_map(|path| Some(path.file_name()?.to_str()?.to_string()))
             .collect();
-        tags.sort();
-        tags
+        names.sort();
+        names
     }
 
     /// Reads a project file, refusing missing and oversized ones.
@@ -310,31 +320,12 @@ pub fn load_resources(
     edition: &Edition,
     sources: &mut Sources,
 ) -> Result<Resources, Vec<Diagnostic>> {
-    let (template_path, template_span) = &edition.template;
-    let template_text = read_text(project, template_path, template_span.as_ref())?;
-    let template_file = sources.add(template_path, template_text);
-    let template = Template::parse(&sources.get(template_file).text, template_file)?;
-
-    let (language, language_span) = &edition.language;
-    let labels_path = format!("assets/labels/{language}.toml");
-    let labels_text = read_text(project, &labels_path, Some(language_span)).map_err(|mut e| {
-        e[0].hints = vec![format!(
-            "copy assets/labels/en.toml to {labels_path} and translate it"
-        )];
-        e
-    })?;
-    let labels_file = sources.add(&labels_path, labels_text);
-    let locale = Locale::parse(&sources.get(labels_file).text, labels_file)?;
-
-    let mut fonts = FontBook::default();
-    let whole = Span::new(template_file, 0..0);
-    for (name, path) in &template.fonts {
-        let bytes = project
-            .read(path, Some(&whole), MAX_FONT_BYTES)
-            .map_err(|e| vec![e])?;
-        fonts.add(name, path, bytes).map_err(|e| vec![e])?;
-    }
-    let logo = load_logo(project, &template.logo.file, &whole)?;
+    let template = load_template(project, edition, sources)?;
+    let (locale, labels_file) = load_labels(project, edition, sources)?;
+    let fonts = load_fonts(project, &template).map_err(|e| named_at(e, edition, sources))?;
+    let logo = load_logo(project, &template.logo.file, &template.logo_span)
+        .map_err(|e| named_at(e, edition, sources))?;
+    // Every label against the faces, at its place in the labels file.
     let labels_text = &sources.get(labels_file).text;
     printed::check_chars(&printed::in_labels(labels_text, labels_file), &fonts)?;
     Ok(Resources {
@@ -344,6 +335,99 @@ pub fn load_resources(
         logo,
         cache: render::Cache::default(),
     })
+}
+
+/// Reads and checks the edition's template.
+fn load_template(
+    project: &Project,
+    edition: &Edition,
+    sources: &mut Sources,
+) -> Result<Template, Vec<Diagnostic>> {
+    let (template_path, template_span) = &edition.template;
+    let template_text =
+        read_text(project, template_path, template_span.as_ref()).map_err(|mut errors| {
+            let templates = project.files_in(TEMPLATES_FOLDER, "toml");
+            for error in &mut errors {
+                error.hints.push(format!(
+                    "templates in {TEMPLATES_FOLDER}/: {}",
+                    templates.join(", ")
+                ));
+            }
+            errors
+        })?;
+    let template_file = sources.add(template_path, template_text);
+    Template::parse(&sources.get(template_file).text, template_file)
+        .map_err(|e| named_at(e, edition, sources))
+}
+
+/// A mistake inside the template also says which edition line chose it.
+fn named_at(mut errors: Vec<Diagnostic>, edition: &Edition, sources: &Sources) -> Vec<Diagnostic> {
+    let hint = match &edition.template {
+        (path, Some(span)) => {
+            let file = sources.get(span.file);
+            let (line, col) = diag::line_col(&file.text, span.range.start);
+            format!(
+                "the template `{path}` is named at {}:{line}:{col}",
+                diag::display_path(&file.path)
+            )
+        }
+        (path, None) => format!("`{path}` is the default template (the edition names none)"),
+    };
+    for error in &mut errors {
+        error.hints.push(hint.clone());
+    }
+    errors
+}
+
+/// Reads and checks the labels of the edition's language.
+fn load_labels(
+    project: &Project,
+    edition: &Edition,
+    sources: &mut Sources,
+) -> Result<(Locale, diag::FileId), Vec<Diagnostic>> {
+    let (language, language_span) = &edition.language;
+    let labels_path = format!("{LABELS_FOLDER}/{language}.toml");
+    let labels_text = read_text(project, &labels_path, Some(language_span)).map_err(|errors| {
+        let available = project.languages();
+        let mut hints = Vec::new();
+        if let Some(best) = model::nearest(language, &available) {
+            hints.push(format!("did you mean `{best}`?"));
+        }
+        hints.push(format!(
+            "copy {LABELS_FOLDER}/en.toml to {labels_path} and translate it"
+        ));
+        hints.push(format!(
+            "languages with labels in {LABELS_FOLDER}/: {}",
+            available.join(", ")
+        ));
+        errors
+            .into_iter()
+            .map(|e| Diagnostic {
+                hints: hints.clone(),
+                ..e
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let labels_file = sources.add(&labels_path, labels_text);
+    let locale = Locale::parse(&sources.get(labels_file).text, labels_file)?;
+    Ok((locale, labels_file))
+}
+
+/// Loads the template's faces, each error at the font's line in the template.
+fn load_fonts(project: &Project, template: &Template) -> Result<FontBook, Vec<Diagnostic>> {
+    let mut fonts = FontBook::default();
+    let whole = Span::new(template.file, 0..0);
+    for (name, path) in &template.fonts {
+        let span = template.font_spans.get(name).unwrap_or(&whole);
+        let bytes = project
+            .read(path, Some(span), MAX_FONT_BYTES)
+            .map_err(|e| vec![e])?;
+        fonts.add(name, path, bytes).map_err(|mut e| {
+            e.span = e.span.or(Some(span.clone()));
+            vec![e]
+        })?;
+    }
+    Ok(fonts)
 }
 
 fn read_text(

@@ -729,6 +729,7 @@ pub fn load_checked(
     let (Some(raw), true) = (raw, errors.is_empty()) else {
         return Err(errors);
     };
+    let labels = languages.to_vec();
     // A text for `sr` serves `sr-Latn` and `sr-Cyrl` editions.
     let mut languages = languages.to_vec();
     languages.extend(
@@ -746,6 +747,7 @@ pub fn load_checked(
         edition_file: file,
         language: String::new(),
         languages,
+        labels,
         places: BTreeMap::new(),
         texts,
         printed: Vec::new(),
@@ -763,6 +765,8 @@ struct Checker {
     language: String,
     /// Language tags texts may be given in (empty: any).
     languages: Vec<String>,
+    /// Language tags there are labels files for (empty: not known).
+    labels: Vec<String>,
     /// Place names as this edition prints them, by key.
     places: BTreeMap<String, String>,
     /// The text of each file, to find printed characters in.
@@ -789,6 +793,7 @@ impl Checker {
         self.file = info_file;
         let info = info.into_inner();
         self.language = info.language.get_ref().clone();
+        self.language_tag(&info.language);
         let place_mode = self.place_mode(info.place_names.as_ref());
         if let Some((file, places)) = m.places {
             self.file = file;
@@ -1026,6 +1031,30 @@ impl Checker {
         self.refuse_controls(&text);
         self.print(&text);
         text.get_ref().trim().to_string()
+    }
+
+    /// Refuses a `language` that is not a tag (`../en`): it names a labels
+    /// file, so anything else would be read as a path.
+    fn language_tag(&mut self, value: &Spanned<String>) {
+        let tag = value.get_ref();
+        let is_tag = tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if is_tag {
+            return;
+        }
+        let mut diag = Diagnostic::error(
+            Some(self.span(value.span())),
+            format!("language \"{tag}\" is not a language tag"),
+        )
+        .with_hint("write a language tag such as en, sq or sr-Latn");
+        if !self.labels.is_empty() {
+            diag = diag.with_hint(format!(
+                "languages with labels in assets/labels/: {}",
+                self.labels.join(", ")
+            ));
+        }
+        self.errors.push(diag);
     }
 
     /// Refuses a per-language text whose tag has no labels file (a typo such
