@@ -305,13 +305,32 @@ fn read_source(path: &Path, sources: &mut Sources) -> Result<diag::FileId, Vec<D
             format!("cannot read `{shown}` ({why})"),
         )]
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        vec![
-            Diagnostic::error(None, format!("`{shown}` is not UTF-8 text"))
-                .with_hint("save the file as UTF-8"),
-        ]
-    })?;
-    Ok(sources.add(path, text))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(sources.add(path, text)),
+        Err(error) => Err(vec![not_utf8(path, &shown, &error, sources)]),
+    }
+}
+
+/// A file that is not UTF-8, at its first bad byte (the text before it is
+/// kept as it is, so line and column are right).
+fn not_utf8(
+    path: &Path,
+    shown: &str,
+    error: &std::string::FromUtf8Error,
+    sources: &mut Sources,
+) -> Diagnostic {
+    let at = error.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+    let width = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    let file = sources.add(path, text);
+    Diagnostic::error(
+        Some(Span::new(file, at..at + width)),
+        format!("`{shown}` is not UTF-8 text"),
+    )
+    .with_hint("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
 }
 
 /// Loads the template, labels, fonts and logo an edition names.

@@ -31,7 +31,7 @@ impl Printed {
         let raw = source.get(span.range.clone()).unwrap_or("");
         let verbatim = match content_start(raw) {
             Some(start) => {
-                let content = &raw[start..];
+                let content = raw.get(start..).unwrap_or("");
                 (span.range.start + start, verbatim_len(text, content, raw))
             }
             None => (span.range.start, 0),
