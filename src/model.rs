@@ -1238,17 +1238,16 @@ impl Checker {
 
     fn paragraphs(&mut self, body: &Spanned<String>) -> Vec<Paragraph> {
         self.refuse_controls(body);
-        let span = self.span(body.span());
         let located = self.located(body);
         let parsed = markup::parse_printed(&located);
-        self.printed.push(located);
         match parsed {
             Ok(mut paragraphs) if !paragraphs.is_empty() => {
                 for paragraph in &mut paragraphs {
                     for run in &mut paragraph.runs {
-                        run.text = self.fill_places(&run.text, &span);
+                        run.text = self.fill_places(&run.text, &located);
                     }
                 }
+                self.printed.push(located);
                 paragraphs
             }
             Ok(_) => {
@@ -1380,7 +1379,9 @@ impl Checker {
 
 impl Checker {
     /// Replaces `{place}` with the place's name; `{donors}` is left for layout.
-    fn fill_places(&mut self, text: &str, span: &Span) -> String {
+    /// An unknown place is reported where it is written in `value`, the
+    /// string the run came from.
+    fn fill_places(&mut self, text: &str, value: &Printed) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(open) = rest.find('{') {
@@ -1401,13 +1402,15 @@ impl Checker {
                     } else {
                         format!("known places: {}", known.join(", "))
                     };
-                    self.errors.push(
-                        Diagnostic::error(
-                            Some(span.clone()),
-                            format!("`{{{key}}}` is not a place"),
-                        )
-                        .with_hint(hint),
+                    let keys: Vec<String> = self.places.keys().cloned().collect();
+                    let mut diag = Diagnostic::error(
+                        Some(place_span(value, key)),
+                        format!("`{{{key}}}` is not a place"),
                     );
+                    if let Some(best) = nearest(key, &keys) {
+                        diag = diag.with_hint(format!("did you mean `{{{best}}}`?"));
+                    }
+                    self.errors.push(diag.with_hint(hint));
                     out.push_str(key);
                 }
             }
@@ -1415,6 +1418,15 @@ impl Checker {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// Where `{key}` is first written in `value` (the whole value if not found).
+fn place_span(value: &Printed, key: &str) -> Span {
+    let written = format!("{{{key}}}");
+    match value.text.find(&written) {
+        Some(at) => value.span_of(at..at + written.len()),
+        None => value.span.clone(),
     }
 }
 
