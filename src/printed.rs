@@ -4,6 +4,7 @@
 //! at its own line and column. The check after layout stays as a backstop
 //! for characters made on the way (curly quotes, capitals, Cyrillic).
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use rustybuzz::Face;
@@ -148,11 +149,16 @@ pub fn check_chars(printed: &[Printed], fonts: &FontBook) -> Result<(), Vec<Diag
         return Ok(());
     }
     let mut errors = Vec::new();
+    // Most characters repeat: look each up in the faces once per build.
+    let mut drawn: HashSet<char> = HashSet::new();
     for value in printed {
         let mut seen: Vec<char> = Vec::new();
         for (i, c) in value.text.char_indices() {
-            let drawn = faces.iter().any(|face| face.glyph_index(c).is_some());
-            if drawn || !is_visible(c) || seen.contains(&c) {
+            if drawn.contains(&c) || !is_visible(c) || seen.contains(&c) {
+                continue;
+            }
+            if faces.iter().any(|face| face.glyph_index(c).is_some()) {
+                drawn.insert(c);
                 continue;
             }
             seen.push(c);
