@@ -72,6 +72,8 @@ struct Job {
 /// Prints diagnostics and progress without tearing lines (builds run in parallel).
 struct Printer {
     format: Format,
+    /// Colour the human format (stderr is a terminal and NO_COLOR is unset).
+    color: bool,
     bar: ProgressBar,
     lock: Mutex<()>,
 }
@@ -90,6 +92,7 @@ impl Printer {
         };
         Printer {
             format,
+            color: diag::stderr_color(),
             bar,
             lock: Mutex::new(()),
         }
@@ -101,7 +104,7 @@ impl Printer {
         }
         let text: String = diagnostics
             .iter()
-            .map(|d| diag::render(d, sources, self.format))
+            .map(|d| diag::render_styled(d, sources, self.format, self.color))
             .collect();
         let _guard = self.lock.lock();
         self.bar.suspend(|| {

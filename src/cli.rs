@@ -294,7 +294,11 @@ fn run_bench(args: &BenchArgs) -> bool {
         }
         Err((errors, sources)) => {
             for error in &errors {
-                eprint!("{}", diag::render(error, &sources, Format::Human));
+                let color = diag::stderr_color();
+                eprint!(
+                    "{}",
+                    diag::render_styled(error, &sources, Format::Human, color)
+                );
             }
             false
         }

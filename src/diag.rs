@@ -1,6 +1,6 @@
 //! Diagnostics shared by every stage: source files, byte spans, severities,
-//! and the two printers (short `file:line:col:` lines and a human format
-//! with the source line and a caret).
+//! and the two printers (our short `file:line:col:` lines, and a human format
+//! with the source line and a caret drawn by codespan-reporting).
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -152,12 +152,40 @@ pub enum Format {
     Short,
 }
 
-/// Renders one diagnostic as text (ends with a newline).
+/// Renders one diagnostic as text (ends with a newline), without colour.
 pub fn render(diag: &Diagnostic, sources: &Sources, format: Format) -> String {
-    let severity = match diag.severity {
+    render_styled(diag, sources, format, false)
+}
+
+/// Renders one diagnostic; `color` adds ANSI colours to the human format
+/// and is only for a terminal (see [`stderr_color`]).
+pub fn render_styled(diag: &Diagnostic, sources: &Sources, format: Format, color: bool) -> String {
+    match format {
+        Format::Short => render_short(diag, sources),
+        Format::Human => render_human(diag, sources, color).unwrap_or_else(|| {
+            // codespan only fails on a span outside its file: print the short form.
+            render_short(diag, sources)
+        }),
+    }
+}
+
+/// Whether diagnostics written to stderr may be coloured: stderr is a
+/// terminal and `NO_COLOR` is not set (see no-color.org).
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
-    };
+    }
+}
+
+/// `file:line:col: severity: message` and one `  hint:` line per hint.
+fn render_short(diag: &Diagnostic, sources: &Sources) -> String {
+    let severity = severity_word(diag.severity);
     let mut out = String::new();
     match &diag.span {
         Some(span) => {
@@ -169,9 +197,6 @@ pub fn render(diag: &Diagnostic, sources: &Sources, format: Format) -> String {
                 display_path(&file.path),
                 diag.message
             );
-            if format == Format::Human {
-                write_snippet(&mut out, &file.text, span, line, col);
-            }
         }
         None => {
             let _ = writeln!(out, "{severity}: {}", diag.message);
@@ -183,27 +208,98 @@ pub fn render(diag: &Diagnostic, sources: &Sources, format: Format) -> String {
     out
 }
 
-fn write_snippet(out: &mut String, text: &str, span: &Span, line: usize, col: usize) {
-    let Some(source_line) = text.lines().nth(line - 1) else {
-        return;
+/// The source line with the span underlined, by codespan-reporting; hints
+/// become `= hint:` notes.
+fn render_human(diag: &Diagnostic, sources: &Sources, color: bool) -> Option<String> {
+    use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+    use codespan_reporting::term::{self, termcolor};
+    let report = match diag.severity {
+        Severity::Error => Report::error(),
+        Severity::Warning => Report::warning(),
+    }
+    .with_message(&diag.message)
+    .with_notes(diag.hints.iter().map(|h| format!("hint: {h}")).collect());
+    let report = match &diag.span {
+        Some(span) => report.with_label(Label::primary(span.file, sources.clamp(span))),
+        None => report,
     };
-    let width = line.to_string().len();
-    let start = floor_char_boundary(text, span.range.start.min(text.len()));
-    let end = floor_char_boundary(text, span.range.end.min(text.len())).max(start);
-    let on_line = text[start..end]
-        .split('\n')
-        .next()
-        .map_or(1, |s| s.chars().count().max(1));
-    let room = source_line.chars().count().saturating_sub(col - 1).max(1);
-    let _ = writeln!(out, "{:width$} |", "");
-    let _ = writeln!(out, "{line} | {source_line}");
-    let _ = writeln!(
-        out,
-        "{:width$} | {}{}",
-        "",
-        " ".repeat(col - 1),
-        "^".repeat(on_line.min(room))
-    );
+    let config = term::Config::default();
+    if !color {
+        return term::emit_into_string(&config, sources, &report).ok();
+    }
+    let mut buffer = termcolor::Buffer::ansi();
+    term::emit_to_write_style(&mut buffer, &config, sources, &report).ok()?;
+    Some(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+}
+
+impl Sources {
+    /// `span`'s range cut to its file and to character boundaries.
+    fn clamp(&self, span: &Span) -> Range<usize> {
+        let text = &self.get(span.file).text;
+        let start = floor_char_boundary(text, span.range.start.min(text.len()));
+        let end = floor_char_boundary(text, span.range.end.min(text.len())).max(start);
+        start..end
+    }
+
+    /// Byte offsets where each line of `id` starts.
+    fn line_starts(&self, id: FileId) -> Vec<usize> {
+        codespan_reporting::files::line_starts(&self.get(id).text).collect()
+    }
+}
+
+/// Lets codespan-reporting read our files; columns it prints count
+/// characters, as ours do.
+impl<'a> codespan_reporting::files::Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<String, codespan_reporting::files::Error> {
+        self.checked(id).map(|f| display_path(&f.path))
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.checked(id).map(|f| f.text.as_str())
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.checked(id)?;
+        let starts = self.line_starts(id);
+        Ok(starts
+            .binary_search(&byte_index)
+            .unwrap_or_else(|next| next.saturating_sub(1)))
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        let len = self.checked(id)?.text.len();
+        let starts = self.line_starts(id);
+        let max = starts.len().saturating_sub(1);
+        let start =
+            *starts
+                .get(line_index)
+                .ok_or(codespan_reporting::files::Error::LineTooLarge {
+                    given: line_index,
+                    max,
+                })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(len);
+        Ok(start..end)
+    }
+}
+
+impl Sources {
+    fn checked(&self, id: FileId) -> Result<&SourceFile, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
 }
 
 /// Paths in messages use `/` and no leading `./`.
@@ -238,8 +334,48 @@ mod tests {
         );
         let human = render(&diag, &sources, Format::Human);
         assert!(
-            human.contains("1 | year = \"soon\"\n  |        ^^^^^^\n"),
+            human.starts_with("error: year is not a number\n"),
             "{human}"
         );
+        assert!(human.contains("data/x.toml:1:8"), "{human}");
+        assert!(human.contains("1 │ year = \"soon\""), "{human}");
+        assert!(human.contains("│        ^^^^^^"), "{human}");
+        assert!(human.contains("= hint: write it as 2024"), "{human}");
+        assert!(!human.contains('\u{1b}'), "no colour unless asked: {human}");
+    }
+
+    #[test]
+    fn human_format_counts_columns_in_characters() {
+        let mut sources = Sources::default();
+        let text = "name = \"Zvečan 😀\"\n";
+        let id = sources.add("data/x.toml", text.into());
+        let at = text.find('😀').unwrap();
+        let diag = Diagnostic::error(Some(Span::new(id, at..at + 4)), "no glyph");
+        let human = render(&diag, &sources, Format::Human);
+        assert!(human.contains("data/x.toml:1:16"), "{human}");
+        let short = render(&diag, &sources, Format::Short);
+        assert!(
+            short.starts_with("data/x.toml:1:16: error: no glyph"),
+            "{short}"
+        );
+    }
+
+    #[test]
+    fn human_format_without_a_span_and_in_colour() {
+        let sources = Sources::default();
+        let diag = Diagnostic::warning(None, "nothing to build").with_hint("name a file");
+        let plain = render(&diag, &sources, Format::Human);
+        assert_eq!(plain, "warning: nothing to build\n = hint: name a file\n\n");
+        let coloured = render_styled(&diag, &sources, Format::Human, true);
+        assert!(coloured.contains('\u{1b}'), "{coloured:?}");
+    }
+
+    #[test]
+    fn human_format_survives_a_span_past_the_end() {
+        let mut sources = Sources::default();
+        let id = sources.add("x.toml", "a = 1".into());
+        let diag = Diagnostic::error(Some(Span::new(id, 3..99)), "odd");
+        let human = render(&diag, &sources, Format::Human);
+        assert!(human.contains("x.toml:1:4"), "{human}");
     }
 }

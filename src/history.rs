@@ -17,6 +17,11 @@ pub fn tables(
     indicators: &[Indicator],
     anchor: &Span,
 ) -> Result<Vec<ResultTable>, Vec<Diagnostic>> {
+    // Checked over the whole history: a crossing period is wrong in every edition.
+    let overlapping = overlaps(&periods.iter().collect::<Vec<_>>());
+    if !overlapping.is_empty() {
+        return Err(overlapping);
+    }
     let relevant: Vec<&Period> = periods.iter().filter(|p| p.last <= year).collect();
     if relevant.is_empty() {
         if periods.is_empty() {
@@ -30,7 +35,7 @@ pub fn tables(
             .with_hint("add a [[results]] entry for that year, or set `results_year`"),
         ]);
     }
-    let (finest, totals) = split(&relevant)?;
+    let (finest, totals) = split(&relevant);
     let mut errors = check_totals(&finest, &totals, indicators);
     let first = relevant.iter().map(|p| p.first).min().unwrap_or(year);
     let overall = value_of(&finest, &totals, first, year);
@@ -69,15 +74,16 @@ pub fn tables(
     ])
 }
 
-/// Splits periods into the finest (containing no other) and totals (the rest).
-fn split<'a>(
-    periods: &[&'a Period],
-) -> Result<(Vec<&'a Period>, Vec<&'a Period>), Vec<Diagnostic>> {
-    let contains = |outer: &Period, inner: &Period| {
-        outer.first <= inner.first
-            && inner.last <= outer.last
-            && (outer.first, outer.last) != (inner.first, inner.last)
-    };
+/// Whether `outer` holds all of `inner` and more.
+fn contains(outer: &Period, inner: &Period) -> bool {
+    outer.first <= inner.first
+        && inner.last <= outer.last
+        && (outer.first, outer.last) != (inner.first, inner.last)
+}
+
+/// Splits periods into the finest (containing no other) and totals (the
+/// rest); [`overlaps`] has refused periods that cross.
+fn split<'a>(periods: &[&'a Period]) -> (Vec<&'a Period>, Vec<&'a Period>) {
     let mut finest: Vec<&Period> = Vec::new();
     let mut totals = Vec::new();
     for period in periods {
@@ -88,27 +94,44 @@ fn split<'a>(
         }
     }
     finest.sort_by_key(|p| (p.first, p.last));
+    (finest, totals)
+}
+
+/// Two periods may sit side by side, or one may hold the other (a total);
+/// the same period twice, or two that cross (2017–2022 and 2020–2023),
+/// would count some years twice. Reported at the later entry, naming both.
+fn overlaps(periods: &[&Period]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    for pair in finest.windows(2) {
-        if pair[1].first <= pair[0].last {
+    for (i, later) in periods.iter().enumerate() {
+        for earlier in periods.iter().take(i) {
+            let meet = earlier.first <= later.last && later.first <= earlier.last;
+            if !meet || contains(earlier, later) || contains(later, earlier) {
+                continue;
+            }
+            let hint = if (earlier.first, earlier.last) == (later.first, later.last) {
+                "each year is recorded once: in its own entry or in one period".to_string()
+            } else {
+                format!(
+                    "count each year once: start {} after {}, or let it hold {} whole (a total)",
+                    range(later.first, later.last),
+                    earlier.last,
+                    range(earlier.first, earlier.last)
+                )
+            };
             errors.push(
                 Diagnostic::error(
-                    Some(pair[1].span.clone()),
+                    Some(later.span.clone()),
                     format!(
                         "results {} overlap results {}",
-                        range(pair[1].first, pair[1].last),
-                        range(pair[0].first, pair[0].last)
+                        range(later.first, later.last),
+                        range(earlier.first, earlier.last)
                     ),
                 )
-                .with_hint("each year is recorded once: in its own entry or in one period"),
+                .with_hint(hint),
             );
         }
     }
-    if errors.is_empty() {
-        Ok((finest, totals))
-    } else {
-        Err(errors)
-    }
+    errors
 }
 
 /// The finest periods that exactly tile `first..=last`, summed.
@@ -293,5 +316,30 @@ mod tests {
         let history = [period(2017, 2022, &[1, 1]), period(2022, 2023, &[1, 1])];
         let errors = tables(&history, 2023, &indicators(), &span()).unwrap_err();
         assert!(errors[0].message.contains("overlap"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_period_crossing_another_or_the_total_is_refused() {
+        let history = [
+            period(2017, 2022, &[100, 10]),
+            period(2023, 2023, &[20, 2]),
+            period(2017, 2023, &[120, 12]),
+            period(2020, 2023, &[50, 5]),
+        ];
+        let errors = tables(&history, 2023, &indicators(), &span()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "results 2020–2023 overlap results 2017–2022"
+        );
+        assert!(errors[0].hints[0].contains("start 2020–2023 after 2022"));
+        // A total crossing the edge of the history is caught too.
+        let history = [period(2017, 2022, &[1, 1]), period(2016, 2018, &[1, 1])];
+        let errors = tables(&history, 2023, &indicators(), &span()).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("2016–2018 overlap results 2017–2022")
+        );
     }
 }

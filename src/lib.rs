@@ -18,6 +18,7 @@ pub mod layout;
 pub mod locale;
 pub mod markup;
 pub mod model;
+pub mod printed;
 pub mod render;
 pub mod template;
 
@@ -25,11 +26,15 @@ use std::path::{Component, Path, PathBuf};
 
 use diag::{Diagnostic, Sources, Span, Warned};
 use fonts::FontBook;
-use layout::page::{Item, Page};
+use layout::page::Page;
 use locale::Locale;
 use model::{Edition, Overflow};
 use template::Template;
 
+/// The folder of the templates in the project.
+pub const TEMPLATES_FOLDER: &str = "assets/templates";
+/// The folder of the labels files, one per language, in the project.
+pub const LABELS_FOLDER: &str = "assets/labels";
 /// Input files larger than this are refused (a factsheet's data is a few KB).
 pub const MAX_INPUT_BYTES: u64 = 1 << 20;
 /// Font files larger than this are refused.
@@ -76,6 +81,28 @@ impl Project {
             .with_hint("write a relative path without `..`, such as assets/logo.png"));
         }
         Ok(self.root.join(path))
+    }
+
+    /// The language tags there are labels for (`assets/labels/{tag}.toml`), sorted.
+    pub fn languages(&self) -> Vec<String> {
+        self.files_in(LABELS_FOLDER, "toml")
+            .into_iter()
+            .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+            .collect()
+    }
+
+    /// Names of the files with extension `ext` in a project folder, sorted.
+    pub fn files_in(&self, folder: &str, ext: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(folder)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == ext))
+            .filter_map(|path| Some(path.file_name()?.to_str()?.to_string()))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Reads a project file, refusing missing and oversized ones.
@@ -204,11 +231,13 @@ pub fn typeset(
         logo,
         cache,
     } = resources;
+    // Every printed character against the faces, before layout, at its place.
+    printed::check_chars(&edition.printed, fonts)?;
     // Layout: flows, pages, furniture.
     let shaper = fonts.shaper(&locale.language);
     let overflow = options.overflow.unwrap_or(edition.overflow);
     let laid = layout::layout(edition, template, locale, &shaper, overflow)?;
-    check_glyphs(&laid.value.pages)?;
+    printed::check_pages(&laid.value.pages)?;
     // Render: PDF bytes with embedded subset fonts, for the output profile.
     let meta = metadata(edition, locale);
     let profile = options.profile.unwrap_or(edition.profile.into());
@@ -245,12 +274,15 @@ pub fn load(input: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnosti
     } else {
         None
     };
-    let edition = model::load_with_programme(
+    let project = Project::discover(folder);
+    let languages = project.as_ref().map(Project::languages).unwrap_or_default();
+    let edition = model::load_checked(
         &sources.get(file).text,
         file,
         programme.map(|id| (sources.get(id).text.as_str(), id)),
+        &languages,
     )?;
-    let project = Project::discover(folder).ok_or_else(|| {
+    let project = project.ok_or_else(|| {
         vec![
             Diagnostic::error(
                 None,
@@ -273,13 +305,32 @@ fn read_source(path: &Path, sources: &mut Sources) -> Result<diag::FileId, Vec<D
             format!("cannot read `{shown}` ({why})"),
         )]
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        vec![
-            Diagnostic::error(None, format!("`{shown}` is not UTF-8 text"))
-                .with_hint("save the file as UTF-8"),
-        ]
-    })?;
-    Ok(sources.add(path, text))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(sources.add(path, text)),
+        Err(error) => Err(vec![not_utf8(path, &shown, &error, sources)]),
+    }
+}
+
+/// A file that is not UTF-8, at its first bad byte (the text before it is
+/// kept as it is, so line and column are right).
+fn not_utf8(
+    path: &Path,
+    shown: &str,
+    error: &std::string::FromUtf8Error,
+    sources: &mut Sources,
+) -> Diagnostic {
+    let at = error.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+    let width = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    let file = sources.add(path, text);
+    Diagnostic::error(
+        Some(Span::new(file, at..at + width)),
+        format!("`{shown}` is not UTF-8 text"),
+    )
+    .with_hint("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
 }
 
 /// Loads the template, labels, fonts and logo an edition names.
@@ -288,31 +339,14 @@ pub fn load_resources(
     edition: &Edition,
     sources: &mut Sources,
 ) -> Result<Resources, Vec<Diagnostic>> {
-    let (template_path, template_span) = &edition.template;
-    let template_text = read_text(project, template_path, template_span.as_ref())?;
-    let template_file = sources.add(template_path, template_text);
-    let template = Template::parse(&sources.get(template_file).text, template_file)?;
-
-    let (language, language_span) = &edition.language;
-    let labels_path = format!("assets/labels/{language}.toml");
-    let labels_text = read_text(project, &labels_path, Some(language_span)).map_err(|mut e| {
-        e[0].hints = vec![format!(
-            "copy assets/labels/en.toml to {labels_path} and translate it"
-        )];
-        e
-    })?;
-    let labels_file = sources.add(&labels_path, labels_text);
-    let locale = Locale::parse(&sources.get(labels_file).text, labels_file)?;
-
-    let mut fonts = FontBook::default();
-    let whole = Span::new(template_file, 0..0);
-    for (name, path) in &template.fonts {
-        let bytes = project
-            .read(path, Some(&whole), MAX_FONT_BYTES)
-            .map_err(|e| vec![e])?;
-        fonts.add(name, path, bytes).map_err(|e| vec![e])?;
-    }
-    let logo = load_logo(project, &template.logo.file, &whole)?;
+    let template = load_template(project, edition, sources)?;
+    let (locale, labels_file) = load_labels(project, edition, sources)?;
+    let fonts = load_fonts(project, &template).map_err(|e| named_at(e, edition, sources))?;
+    let logo = load_logo(project, &template.logo.file, &template.logo_span)
+        .map_err(|e| named_at(e, edition, sources))?;
+    // Every label against the faces, at its place in the labels file.
+    let labels_text = &sources.get(labels_file).text;
+    printed::check_chars(&printed::in_labels(labels_text, labels_file), &fonts)?;
     Ok(Resources {
         template,
         locale,
@@ -320,6 +354,99 @@ pub fn load_resources(
         logo,
         cache: render::Cache::default(),
     })
+}
+
+/// Reads and checks the edition's template.
+fn load_template(
+    project: &Project,
+    edition: &Edition,
+    sources: &mut Sources,
+) -> Result<Template, Vec<Diagnostic>> {
+    let (template_path, template_span) = &edition.template;
+    let template_text =
+        read_text(project, template_path, template_span.as_ref()).map_err(|mut errors| {
+            let templates = project.files_in(TEMPLATES_FOLDER, "toml");
+            for error in &mut errors {
+                error.hints.push(format!(
+                    "templates in {TEMPLATES_FOLDER}/: {}",
+                    templates.join(", ")
+                ));
+            }
+            errors
+        })?;
+    let template_file = sources.add(template_path, template_text);
+    Template::parse(&sources.get(template_file).text, template_file)
+        .map_err(|e| named_at(e, edition, sources))
+}
+
+/// A mistake inside the template also says which edition line chose it.
+fn named_at(mut errors: Vec<Diagnostic>, edition: &Edition, sources: &Sources) -> Vec<Diagnostic> {
+    let hint = match &edition.template {
+        (path, Some(span)) => {
+            let file = sources.get(span.file);
+            let (line, col) = diag::line_col(&file.text, span.range.start);
+            format!(
+                "the template `{path}` is named at {}:{line}:{col}",
+                diag::display_path(&file.path)
+            )
+        }
+        (path, None) => format!("`{path}` is the default template (the edition names none)"),
+    };
+    for error in &mut errors {
+        error.hints.push(hint.clone());
+    }
+    errors
+}
+
+/// Reads and checks the labels of the edition's language.
+fn load_labels(
+    project: &Project,
+    edition: &Edition,
+    sources: &mut Sources,
+) -> Result<(Locale, diag::FileId), Vec<Diagnostic>> {
+    let (language, language_span) = &edition.language;
+    let labels_path = format!("{LABELS_FOLDER}/{language}.toml");
+    let labels_text = read_text(project, &labels_path, Some(language_span)).map_err(|errors| {
+        let available = project.languages();
+        let mut hints = Vec::new();
+        if let Some(best) = model::nearest(language, &available) {
+            hints.push(format!("did you mean `{best}`?"));
+        }
+        hints.push(format!(
+            "copy {LABELS_FOLDER}/en.toml to {labels_path} and translate it"
+        ));
+        hints.push(format!(
+            "languages with labels in {LABELS_FOLDER}/: {}",
+            available.join(", ")
+        ));
+        errors
+            .into_iter()
+            .map(|e| Diagnostic {
+                hints: hints.clone(),
+                ..e
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let labels_file = sources.add(&labels_path, labels_text);
+    let locale = Locale::parse(&sources.get(labels_file).text, labels_file)?;
+    Ok((locale, labels_file))
+}
+
+/// Loads the template's faces, each error at the font's line in the template.
+fn load_fonts(project: &Project, template: &Template) -> Result<FontBook, Vec<Diagnostic>> {
+    let mut fonts = FontBook::default();
+    let whole = Span::new(template.file, 0..0);
+    for (name, path) in &template.fonts {
+        let span = template.font_spans.get(name).unwrap_or(&whole);
+        let bytes = project
+            .read(path, Some(span), MAX_FONT_BYTES)
+            .map_err(|e| vec![e])?;
+        fonts.add(name, path, bytes).map_err(|mut e| {
+            e.span = e.span.or(Some(span.clone()));
+            vec![e]
+        })?;
+    }
+    Ok(fonts)
 }
 
 fn read_text(
@@ -361,38 +488,6 @@ fn load_logo(project: &Project, path: &str, span: &Span) -> Result<Vec<u8>, Vec<
         return Err(refuse(format!("{width} × {height} pixels")));
     }
     Ok(bytes)
-}
-
-/// Refuses text the fonts cannot draw: a missing glyph would print as a blank box.
-fn check_glyphs(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for item in pages.iter().flat_map(|p| &p.items) {
-        let Item::Text(run) = item else { continue };
-        for glyph in run.glyphs.iter().filter(|g| g.id == 0) {
-            let Some(c) = glyph.text.chars().next() else {
-                continue;
-            };
-            let message = format!(
-                "character '{c}' (U+{:04X}) is not in the fonts",
-                u32::from(c)
-            );
-            if errors
-                .iter()
-                .any(|e| e.message == message && e.span == run.src)
-            {
-                continue;
-            }
-            errors.push(
-                Diagnostic::error(run.src.clone(), message)
-                    .with_hint("replace it, or add a font that has it to the template"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
 }
 
 /// The PDF metadata of an edition.

@@ -10,6 +10,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, Span};
+use crate::printed::Printed;
 
 /// One run of text with one style.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +63,17 @@ impl Paragraph {
 
 /// Parses `source` (one TOML string value at `span`) into paragraphs.
 pub fn parse(source: &str, span: &Span) -> Result<Vec<Paragraph>, Vec<Diagnostic>> {
+    parse_printed(&Printed::whole(source, span.clone()))
+}
+
+/// Parses a TOML string value into paragraphs; problems are reported where
+/// they stand in the value (a heading on its own line, a link in the text).
+pub fn parse_printed(value: &Printed) -> Result<Vec<Paragraph>, Vec<Diagnostic>> {
+    let source = value.text.as_str();
     let mut parser = MarkupParser {
-        span,
+        value,
+        span: &value.span,
+        at: 0..0,
         paragraphs: Vec::new(),
         current: Vec::new(),
         bold: 0,
@@ -72,7 +82,8 @@ pub fn parse(source: &str, span: &Span) -> Result<Vec<Paragraph>, Vec<Diagnostic
         errors: Vec::new(),
     };
     let options = Options::ENABLE_SMART_PUNCTUATION;
-    for event in Parser::new_ext(source, options) {
+    for (event, at) in Parser::new_ext(source, options).into_offset_iter() {
+        parser.at = at;
         parser.event(event);
     }
     parser.finish_paragraph();
@@ -86,7 +97,12 @@ pub fn parse(source: &str, span: &Span) -> Result<Vec<Paragraph>, Vec<Diagnostic
 }
 
 struct MarkupParser<'s> {
+    /// The whole value, to find where an event stands.
+    value: &'s Printed,
+    /// The whole value's span (paragraphs point at it).
     span: &'s Span,
+    /// Bytes of the value the current event came from.
+    at: std::ops::Range<usize>,
     paragraphs: Vec<Paragraph>,
     current: Vec<Inline>,
     bold: u32,
@@ -109,7 +125,7 @@ impl MarkupParser<'_> {
                     Ok(()) => {}
                     Err(why) => self.errors.push(
                         Diagnostic::error(
-                            Some(self.span.clone()),
+                            Some(self.here()),
                             format!("link target \"{dest_url}\" is not usable ({why})"),
                         )
                         .with_hint("write a full address such as [npaid.org](https://npaid.org)"),
@@ -123,6 +139,18 @@ impl MarkupParser<'_> {
             Event::HardBreak => self.push_text(" "),
             other => self.refuse(&other),
         }
+    }
+
+    /// Where the current event starts in the file.
+    fn here(&self) -> Span {
+        let start = self.at.start;
+        let end = self
+            .value
+            .text
+            .get(start..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(start, |c| start + c.len_utf8());
+        self.value.span_of(start..end)
     }
 
     fn push_text(&mut self, text: &str) {
@@ -168,7 +196,7 @@ impl MarkupParser<'_> {
         };
         self.errors.push(
             Diagnostic::error(
-                Some(self.span.clone()),
+                Some(self.here()),
                 format!("text contains {what}, which a factsheet paragraph cannot hold"),
             )
             .with_hint("paragraph text may use **bold**, *italic* and [text](https://link) only")

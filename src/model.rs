@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::markup::{self, Inline, Paragraph};
+use crate::printed::Printed;
 
 /// The default template, relative to the project folder.
 pub const DEFAULT_TEMPLATE: &str = "assets/templates/default.toml";
@@ -47,6 +48,9 @@ pub struct Edition {
     pub contacts: Vec<Contact>,
     /// The edition file itself.
     pub file: FileId,
+    /// Every text value the factsheet prints, as written, with its place:
+    /// checked against the fonts before layout.
+    pub printed: Vec<Printed>,
 }
 
 /// Facts that stay the same across a programme's editions.
@@ -222,11 +226,43 @@ struct RawEdition {
 
 /// Printed text: one string for every language, or one per language
 /// (`{ en = "Tasks completed", sq = "Detyra të kryera" }`).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum RawText {
     Plain(String),
-    Languages(BTreeMap<String, String>),
+    /// Texts by language tag; each key keeps where it is written.
+    Languages(BTreeMap<String, (std::ops::Range<usize>, Spanned<String>)>),
+}
+
+/// By hand rather than `untagged`, which would lose the spans of the
+/// per-language strings (and of their keys) that diagnostics point at.
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawTextVisitor)
+    }
+}
+
+struct RawTextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawTextVisitor {
+    type Value = RawText;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("text, or a table of texts by language (en = \"…\", sq = \"…\")")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawText, E> {
+        Ok(RawText::Plain(text.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
+        let mut texts = BTreeMap::new();
+        while let Some(key) = map.next_key::<Spanned<String>>()? {
+            let text = map.next_value::<Spanned<String>>()?;
+            let span = key.span();
+            texts.insert(key.into_inner(), (span, text));
+        }
+        Ok(RawText::Languages(texts))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,8 +285,8 @@ struct RawWebsite {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPlace {
-    sq: String,
-    sr: String,
+    sq: Spanned<String>,
+    sr: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,7 +330,7 @@ struct RawSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDonors {
-    heading: String,
+    heading: Spanned<String>,
     text: Spanned<String>,
     names: Spanned<Vec<Spanned<String>>>,
 }
@@ -446,18 +482,41 @@ struct Reader<'e> {
 }
 
 impl Reader<'_> {
+    /// Reads one value. When a table holds a mistake, the field it is in is
+    /// taken out and the table read again, so that every wrong field of one
+    /// table is reported in one run, not one per run.
     fn one<T: serde::de::DeserializeOwned>(
         &mut self,
         value: Spanned<toml::de::DeValue<'_>>,
     ) -> Option<T> {
         let span = value.span();
-        T::deserialize(toml::de::ValueDeserializer::from(value))
-            .map_err(|e| {
-                let mut diag = toml_error(&e, self.file);
-                diag.span = diag.span.or(Some(Span::new(self.file, span)));
-                self.errors.push(diag);
-            })
-            .ok()
+        let mut value = value.into_inner();
+        let mut taken_out: Vec<String> = Vec::new();
+        loop {
+            let whole = Spanned::new(span.clone(), value.clone());
+            let error = match T::deserialize(toml::de::ValueDeserializer::from(whole)) {
+                Ok(read) => return taken_out.is_empty().then_some(read),
+                Err(error) => error,
+            };
+            // A field taken out to look past an earlier mistake, or the one
+            // a misspelt key meant, is not missing: it was reported already.
+            let message = error.message();
+            if taken_out
+                .iter()
+                .any(|key| message.contains(&format!("missing field `{key}`")))
+            {
+                return None;
+            }
+            taken_out.extend(meant_key(message));
+            let mut diag = toml_error(&error, self.file);
+            diag.span = diag.span.or(Some(Span::new(self.file, span.clone())));
+            self.errors.push(diag);
+            let key = error.span().and_then(|at| field_at(&value, at.start))?;
+            if let toml::de::DeValue::Table(table) = &mut value {
+                table.remove(key.as_str());
+            }
+            taken_out.push(key);
+        }
     }
 
     /// A list whose entries are read one by one.
@@ -476,25 +535,63 @@ impl Reader<'_> {
     }
 }
 
+/// The key of the field of table `value` that byte `offset` lies in.
+fn field_at(value: &toml::de::DeValue<'_>, offset: usize) -> Option<String> {
+    let toml::de::DeValue::Table(table) = value else {
+        return None;
+    };
+    table
+        .iter()
+        .find(|(key, item)| {
+            (key.span().start..item.span().end.max(key.span().end)).contains(&offset)
+        })
+        .map(|(key, _)| key.get_ref().to_string())
+}
+
 /// Turns a TOML error into a diagnostic at its span.
 pub fn toml_error(error: &toml::de::Error, file: FileId) -> Diagnostic {
     let span = error.span().map(|range| Span::new(file, range));
     let message = error.message().trim().trim_end_matches('.').to_string();
-    let mut diag = Diagnostic::error(span, plain_words(&lower_first(&message)));
+    let words = plain_words(&lower_first(&message));
+    let hint = suggest_key(&message).unwrap_or_else(|| toml_hint(&message, &words));
+    Diagnostic::error(span, words).with_hint(hint)
+}
+
+/// One action that mends a TOML mistake, from its message.
+fn toml_hint(message: &str, words: &str) -> String {
     if message.contains("TOML datetime") {
-        diag = diag.with_hint("write a date without quotes: data_as_of = 2023-12-31");
+        return "write a date without quotes: data_as_of = 2023-12-31".into();
     }
-    if let Some(hint) = suggest_key(&message) {
-        diag = diag.with_hint(hint);
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let choices = rest.split_once("expected ").map_or("", |(_, c)| c);
+        return format!("write one of {choices}");
     }
-    diag
+    if let Some(field) = message.strip_prefix("missing field `") {
+        let field = field.split('`').next().unwrap_or(field);
+        return format!("add `{field} = …` to this table");
+    }
+    let hint = if words.starts_with("expected a whole number, found text")
+        || words.starts_with("expected a number, found text")
+    {
+        "write the number without quotes"
+    } else if words.starts_with("expected a whole number, found a decimal") {
+        "write a whole number, without a decimal point"
+    } else if words.contains("too large") {
+        "check the number: it is far larger than any count or area"
+    } else if words.starts_with("expected text") {
+        "put the text in double quotes: key = \"text\""
+    } else if message.contains("duplicate key") {
+        "each key may appear once per table: remove or rename one of them"
+    } else if words.starts_with("expected") {
+        "compare with data/kosovo/2024.toml, which writes every field"
+    } else {
+        "check the TOML on this line: quotes and brackets closed, one `key = value` per line"
+    };
+    hint.into()
 }
 
 /// serde's type names in words a programme officer reads.
 fn plain_words(message: &str) -> String {
-    if message.contains("untagged enum RawText") {
-        return "expected text, or a table of texts by language (en = \"…\", sq = \"…\")".into();
-    }
     const WORDS: [(&str, &str); 12] = [
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number"),
@@ -537,6 +634,15 @@ fn lower_first(text: &str) -> String {
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": the nearest key.
 fn suggest_key(message: &str) -> Option<String> {
+    let (_, expected) = unknown_field(message)?;
+    match meant_key(message) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!("known keys here: {}", expected.join(", "))),
+    }
+}
+
+/// The unknown key and the keys serde expected instead.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
     let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
     let expected: Vec<&str> = message
         .split("expected")
@@ -545,14 +651,29 @@ fn suggest_key(message: &str) -> Option<String> {
         .skip(1)
         .step_by(2)
         .collect();
+    Some((unknown, expected))
+}
+
+/// The known key an unknown one is a typo of, if one is near enough.
+fn meant_key(message: &str) -> Option<String> {
+    let (unknown, expected) = unknown_field(message)?;
     let best = expected
         .iter()
         .min_by_key(|key| edit_distance(unknown, key))?;
-    if edit_distance(unknown, best) <= best.len().max(3) / 2 {
-        Some(format!("did you mean `{best}`?"))
-    } else {
-        Some(format!("known keys here: {}", expected.join(", ")))
+    (edit_distance(unknown, best) <= best.len().max(3) / 2).then(|| best.to_string())
+}
+
+/// The candidate a typo most likely meant: same letters in another case,
+/// else the nearest by edit distance, if near enough.
+pub fn nearest<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
+    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
     }
+    candidates
+        .iter()
+        .min_by_key(|c| edit_distance(word, c))
+        .filter(|c| edit_distance(word, c) <= c.len().max(3) / 2)
+        .map(String::as_str)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -582,6 +703,17 @@ pub fn load_with_programme(
     file: FileId,
     programme: Option<(&str, FileId)>,
 ) -> Result<Edition, Vec<Diagnostic>> {
+    load_checked(text, file, programme, &[])
+}
+
+/// As [`load_with_programme`], and refuses per-language texts whose tag is
+/// not one of `languages` (the labels files there are; empty: any tag).
+pub fn load_checked(
+    text: &str,
+    file: FileId,
+    programme: Option<(&str, FileId)>,
+    languages: &[String],
+) -> Result<Edition, Vec<Diagnostic>> {
     let raw = parse_raw(text, file);
     let base = programme.map(|(text, base_file)| (parse_raw(text, base_file), base_file));
     let mut errors = Vec::new();
@@ -597,11 +729,28 @@ pub fn load_with_programme(
     let (Some(raw), true) = (raw, errors.is_empty()) else {
         return Err(errors);
     };
+    let labels = languages.to_vec();
+    // A text for `sr` serves `sr-Latn` and `sr-Cyrl` editions.
+    let mut languages = languages.to_vec();
+    languages.extend(
+        languages
+            .iter()
+            .filter_map(|l| l.split_once('-').map(|(base, _)| base.to_string()))
+            .collect::<Vec<_>>(),
+    );
+    languages.sort();
+    languages.dedup();
+    let mut texts = vec![(file, text.to_string())];
+    texts.extend(programme.map(|(text, id)| (id, text.to_string())));
     Checker {
         file,
         edition_file: file,
         language: String::new(),
+        languages,
+        labels,
         places: BTreeMap::new(),
+        texts,
+        printed: Vec::new(),
         errors: Vec::new(),
     }
     .run(Merged::new(raw, file, base))
@@ -614,8 +763,16 @@ struct Checker {
     edition_file: FileId,
     /// The edition's language: picks texts given per language.
     language: String,
+    /// Language tags texts may be given in (empty: any).
+    languages: Vec<String>,
+    /// Language tags there are labels files for (empty: not known).
+    labels: Vec<String>,
     /// Place names as this edition prints them, by key.
     places: BTreeMap<String, String>,
+    /// The text of each file, to find printed characters in.
+    texts: Vec<(FileId, String)>,
+    /// Every printed value checked so far.
+    printed: Vec<Printed>,
     errors: Vec<Diagnostic>,
 }
 
@@ -636,10 +793,16 @@ impl Checker {
         self.file = info_file;
         let info = info.into_inner();
         self.language = info.language.get_ref().clone();
+        self.language_tag(&info.language);
         let place_mode = self.place_mode(info.place_names.as_ref());
         if let Some((file, places)) = m.places {
             self.file = file;
             self.places = places_for(&places, place_mode, &self.language);
+            for place in places.values() {
+                let place = place.get_ref();
+                self.print(&place.sq);
+                self.print(&place.sr);
+            }
         }
         self.file = programme_file;
         let programme = self.programme(programme.into_inner());
@@ -725,6 +888,7 @@ impl Checker {
             links,
             contacts,
             file: self.edition_file,
+            printed: std::mem::take(&mut self.printed),
         };
         if self.errors.is_empty() {
             Ok(edition)
@@ -749,6 +913,21 @@ impl Checker {
 
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.file, range)
+    }
+
+    /// Where `value` (read from the current file) stands, character by character.
+    fn located(&self, value: &Spanned<String>) -> Printed {
+        let span = self.span(value.span());
+        match self.texts.iter().find(|(id, _)| *id == self.file) {
+            Some((_, text)) => Printed::new(value.get_ref(), span, text),
+            None => Printed::whole(value.get_ref(), span),
+        }
+    }
+
+    /// Keeps a printed value for the check against the fonts.
+    fn print(&mut self, value: &Spanned<String>) {
+        let printed = self.located(value);
+        self.printed.push(printed);
     }
 
     fn error(&mut self, range: std::ops::Range<usize>, message: String, hint: &str) {
@@ -779,6 +958,7 @@ impl Checker {
 
     fn non_empty(&mut self, value: &Spanned<String>, what: &str) -> String {
         self.refuse_controls(value);
+        self.print(value);
         if value.get_ref().trim().is_empty() {
             self.error(
                 value.span(),
@@ -826,8 +1006,11 @@ impl Checker {
     /// The edition's text of a field given once or per language.
     fn text(&mut self, raw: &Spanned<RawText>, what: &str) -> String {
         let text = match raw.get_ref() {
-            RawText::Plain(text) => Some(text.clone()),
-            RawText::Languages(by_language) => pick_language(by_language, &self.language),
+            RawText::Plain(text) => Some(Spanned::new(raw.span(), text.clone())),
+            RawText::Languages(by_language) => {
+                self.language_tags(by_language);
+                pick_language(by_language, &self.language)
+            }
         };
         let Some(text) = text else {
             let language = self.language.clone();
@@ -838,15 +1021,68 @@ impl Checker {
             );
             return default_text(raw.get_ref());
         };
-        if text.trim().is_empty() {
+        if text.get_ref().trim().is_empty() {
             self.error(
-                raw.span(),
+                text.span(),
                 format!("{what} is empty"),
                 "write the text between the quotes",
             );
         }
-        self.refuse_controls(&Spanned::new(raw.span(), text.clone()));
-        text.trim().to_string()
+        self.refuse_controls(&text);
+        self.print(&text);
+        text.get_ref().trim().to_string()
+    }
+
+    /// Refuses a `language` that is not a tag (`../en`): it names a labels
+    /// file, so anything else would be read as a path.
+    fn language_tag(&mut self, value: &Spanned<String>) {
+        let tag = value.get_ref();
+        let is_tag = tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if is_tag {
+            return;
+        }
+        let mut diag = Diagnostic::error(
+            Some(self.span(value.span())),
+            format!("language \"{tag}\" is not a language tag"),
+        )
+        .with_hint("write a language tag such as en, sq or sr-Latn");
+        if !self.labels.is_empty() {
+            diag = diag.with_hint(format!(
+                "languages with labels in assets/labels/: {}",
+                self.labels.join(", ")
+            ));
+        }
+        self.errors.push(diag);
+    }
+
+    /// Refuses a per-language text whose tag has no labels file (a typo such
+    /// as `sr-latn` would otherwise never be printed), suggesting the nearest.
+    fn language_tags(
+        &mut self,
+        by_language: &BTreeMap<String, (std::ops::Range<usize>, Spanned<String>)>,
+    ) {
+        if self.languages.is_empty() {
+            return;
+        }
+        for (tag, (span, _)) in by_language {
+            if self.languages.contains(tag) {
+                continue;
+            }
+            let hint = match nearest(tag, &self.languages) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "languages with labels in assets/labels/: {}",
+                    self.languages.join(", ")
+                ),
+            };
+            self.error(
+                span.clone(),
+                format!("`{tag}` is not a known language"),
+                &hint,
+            );
+        }
     }
 
     /// How place names print: "sq", "sr", "sq/sr" or "sr/sq".
@@ -1002,14 +1238,16 @@ impl Checker {
 
     fn paragraphs(&mut self, body: &Spanned<String>) -> Vec<Paragraph> {
         self.refuse_controls(body);
-        let span = self.span(body.span());
-        match markup::parse(body.get_ref(), &span) {
+        let located = self.located(body);
+        let parsed = markup::parse_printed(&located);
+        match parsed {
             Ok(mut paragraphs) if !paragraphs.is_empty() => {
                 for paragraph in &mut paragraphs {
                     for run in &mut paragraph.runs {
-                        run.text = self.fill_places(&run.text, &span);
+                        run.text = self.fill_places(&run.text, &located);
                     }
                 }
+                self.printed.push(located);
                 paragraphs
             }
             Ok(_) => {
@@ -1062,7 +1300,9 @@ impl Checker {
                 "name the donors once; the list is joined for you",
             ),
         }
+        self.print(&raw.heading);
         for name in raw.names.get_ref() {
+            self.print(name);
             if name.get_ref().trim().is_empty() {
                 self.error(
                     name.span(),
@@ -1084,7 +1324,7 @@ impl Checker {
             .collect();
         Some(Donors {
             section: Section {
-                heading: raw.heading,
+                heading: raw.heading.into_inner(),
                 paragraphs,
                 span,
             },
@@ -1139,7 +1379,9 @@ impl Checker {
 
 impl Checker {
     /// Replaces `{place}` with the place's name; `{donors}` is left for layout.
-    fn fill_places(&mut self, text: &str, span: &Span) -> String {
+    /// An unknown place is reported where it is written in `value`, the
+    /// string the run came from.
+    fn fill_places(&mut self, text: &str, value: &Printed) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(open) = rest.find('{') {
@@ -1160,13 +1402,15 @@ impl Checker {
                     } else {
                         format!("known places: {}", known.join(", "))
                     };
-                    self.errors.push(
-                        Diagnostic::error(
-                            Some(span.clone()),
-                            format!("`{{{key}}}` is not a place"),
-                        )
-                        .with_hint(hint),
+                    let keys: Vec<String> = self.places.keys().cloned().collect();
+                    let mut diag = Diagnostic::error(
+                        Some(place_span(value, key)),
+                        format!("`{{{key}}}` is not a place"),
                     );
+                    if let Some(best) = nearest(key, &keys) {
+                        diag = diag.with_hint(format!("did you mean `{{{best}}}`?"));
+                    }
+                    self.errors.push(diag.with_hint(hint));
                     out.push_str(key);
                 }
             }
@@ -1174,6 +1418,15 @@ impl Checker {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// Where `{key}` is first written in `value` (the whole value if not found).
+fn place_span(value: &Printed, key: &str) -> Span {
+    let written = format!("{{{key}}}");
+    match value.text.find(&written) {
+        Some(at) => value.span_of(at..at + written.len()),
+        None => value.span.clone(),
     }
 }
 
@@ -1209,16 +1462,17 @@ fn places_for(
         .iter()
         .map(|(key, place)| {
             let place = place.get_ref();
+            let (sq, sr) = (place.sq.get_ref(), place.sr.get_ref());
             let sr = if cyrillic {
-                latin_to_cyrillic(&place.sr)
+                latin_to_cyrillic(sr)
             } else {
-                place.sr.clone()
+                sr.clone()
             };
             let name = match mode {
-                PlaceMode::Albanian => place.sq.clone(),
+                PlaceMode::Albanian => sq.clone(),
                 PlaceMode::Serbian => sr,
-                PlaceMode::AlbanianSerbian => format!("{}/{sr}", place.sq),
-                PlaceMode::SerbianAlbanian => format!("{sr}/{}", place.sq),
+                PlaceMode::AlbanianSerbian => format!("{sq}/{sr}"),
+                PlaceMode::SerbianAlbanian => format!("{sr}/{sq}"),
             };
             (key.clone(), name)
         })
@@ -1226,12 +1480,15 @@ fn places_for(
 }
 
 /// The text for `language`: exact tag, then its base language ("sr" for "sr-Latn").
-fn pick_language(by_language: &BTreeMap<String, String>, language: &str) -> Option<String> {
+fn pick_language(
+    by_language: &BTreeMap<String, (std::ops::Range<usize>, Spanned<String>)>,
+    language: &str,
+) -> Option<Spanned<String>> {
     let base = language.split('-').next().unwrap_or(language);
     by_language
         .get(language)
         .or_else(|| by_language.get(base))
-        .cloned()
+        .map(|(_, text)| text.clone())
 }
 
 /// The English text, or the first one: for ids and error recovery.
@@ -1241,7 +1498,7 @@ fn default_text(raw: &RawText) -> String {
         RawText::Languages(by_language) => by_language
             .get("en")
             .or_else(|| by_language.values().next())
-            .cloned()
+            .map(|(_, text)| text.get_ref().clone())
             .unwrap_or_default(),
     }
 }
@@ -1442,5 +1699,37 @@ mod tests {
             .replace("items_destroyed = 460", "items_destroyed = -460");
         let errors = load(&text, FileId(0)).unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:#?}");
+    }
+
+    #[test]
+    fn every_wrong_field_of_one_table_is_reported() {
+        let text = KOSOVO
+            .replace("year = 2024 ", "year = \"2024\" ")
+            .replace("results_year = 2023", "results_year = 20.23")
+            .replace("language = \"en\"", "langage = \"en\"");
+        let errors = load(&text, FileId(0)).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errors.len(), 3, "{messages:#?}");
+        assert!(errors.iter().all(|e| !e.hints.is_empty()), "{errors:#?}");
+        // The misspelt `langage` is not also reported as a missing `language`.
+        assert!(
+            !messages.iter().any(|m| m.contains("missing field")),
+            "{messages:#?}"
+        );
+    }
+
+    #[test]
+    fn a_text_in_an_unknown_language_suggests_the_nearest() {
+        let languages = ["en", "sq", "sr-Cyrl", "sr-Latn"].map(String::from);
+        let text = KOSOVO.replacen("country = { ", "country = { sr-latn = \"Kosovo\", ", 1);
+        let errors = load_checked(&text, FileId(0), None, &languages).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "`sr-latn` is not a known language");
+        assert_eq!(errors[0].hints, ["did you mean `sr-Latn`?"]);
+        // `sr` serves both Serbian scripts, and with no list any tag goes.
+        let text = KOSOVO.replacen("country = { ", "country = { sr = \"Kosovo\", ", 1);
+        assert!(load_checked(&text, FileId(0), None, &languages).is_ok());
+        let text = KOSOVO.replacen("country = { ", "country = { xx = \"Kosovo\", ", 1);
+        assert!(load(&text, FileId(0)).is_ok());
     }
 }

@@ -294,13 +294,13 @@ struct RawColor {
 struct RawTemplate {
     page: PageSize,
     colors: BTreeMap<String, toml::Spanned<RawColor>>,
-    fonts: BTreeMap<String, String>,
+    fonts: BTreeMap<String, toml::Spanned<String>>,
     styles: BTreeMap<String, toml::Spanned<Style>>,
     rhythm: Rhythm,
     key_figures: KeyFigures,
     tables: Tables,
     contact_card: ContactCard,
-    logo: Logo,
+    logo: toml::Spanned<Logo>,
     flows: BTreeMap<String, Vec<String>>,
     masters: Vec<Master>,
     footer: Footer,
@@ -315,6 +315,8 @@ pub struct Template {
     pub colors: BTreeMap<String, Color>,
     /// Face name → font file (relative to the project folder).
     pub fonts: BTreeMap<String, String>,
+    /// Face name → where its font file is written in the template.
+    pub font_spans: BTreeMap<String, Span>,
     /// Styles by name.
     pub styles: BTreeMap<String, Style>,
     /// Vertical rhythm.
@@ -327,6 +329,8 @@ pub struct Template {
     pub contact_card: ContactCard,
     /// Logo.
     pub logo: Logo,
+    /// Where the logo is set in the template.
+    pub logo_span: Span,
     /// Flow name → content names in order.
     pub flows: BTreeMap<String, Vec<String>>,
     /// Masters: the first is page 1's, the last repeats.
@@ -469,7 +473,16 @@ impl Template {
         Ok(Template {
             page: raw.page,
             colors,
-            fonts: raw.fonts,
+            font_spans: raw
+                .fonts
+                .iter()
+                .map(|(name, path)| (name.clone(), Span::new(file, path.span())))
+                .collect(),
+            fonts: raw
+                .fonts
+                .into_iter()
+                .map(|(name, path)| (name, path.into_inner()))
+                .collect(),
             styles: raw
                 .styles
                 .into_iter()
@@ -479,7 +492,8 @@ impl Template {
             key_figures: raw.key_figures,
             tables: raw.tables,
             contact_card: raw.contact_card,
-            logo: raw.logo,
+            logo_span: Span::new(file, raw.logo.span()),
+            logo: raw.logo.into_inner(),
             flows: raw.flows,
             masters: raw.masters,
             footer: raw.footer,

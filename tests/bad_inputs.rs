@@ -27,19 +27,7 @@ use std::time::{Duration, Instant};
 /// Bad files the tool does not handle right yet (see each file's header).
 /// They are run, and a note says whether they still fail, but they do not
 /// fail the test. Remove a name once its case passes.
-const KNOWN_GAPS: &[&str] = &[
-    // Diagnostic points at the start of the body, not at the heading's line.
-    "markup-heading-deep",
-    // Missing-glyph diagnostics point at the enclosing [[table]] header, the
-    // start of a multi-line body, the edition's `year` (for a label), or
-    // nowhere at all (for the country), not at the value holding the character.
-    "glyph-cjk-deep",
-    "glyph-cjk-country",
-    "glyph-emoji-heading",
-    "glyph-emoji-contact",
-    "glyph-emoji-label",
-    "glyph-emoji-link",
-];
+const KNOWN_GAPS: &[&str] = &[];
 
 /// A build that takes longer than this is a failure (a hang is a crash too).
 const TIMEOUT: Duration = Duration::from_secs(120);
