@@ -308,9 +308,29 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// Orders diagnostics as a reader meets them: by file, then position in
+/// it; ones without a position keep their place at the front.
+pub fn in_source_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| d.span.as_ref().map(|s| (s.file, s.range.start)));
+    diagnostics
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnostics_are_ordered_by_file_and_position() {
+        let at =
+            |file, start| Diagnostic::error(Some(Span::new(FileId(file), start..start + 1)), "x");
+        let none = Diagnostic::error(None, "no place");
+        let ordered = in_source_order(vec![at(1, 5), at(0, 40), none.clone(), at(0, 3)]);
+        let places: Vec<_> = ordered
+            .iter()
+            .map(|d| d.span.as_ref().map(|s| (s.file.0, s.range.start)))
+            .collect();
+        assert_eq!(places, [None, Some((0, 3)), Some((0, 40)), Some((1, 5))]);
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

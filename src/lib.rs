@@ -281,7 +281,8 @@ pub fn load(input: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnosti
         file,
         programme.map(|id| (sources.get(id).text.as_str(), id)),
         &languages,
-    )?;
+    )
+    .map_err(diag::in_source_order)?;
     let project = project.ok_or_else(|| {
         vec![
             Diagnostic::error(
