@@ -3,7 +3,7 @@
 //! rustybuzz faces and turns text into positioned glyphs with GPOS kerning,
 //! ligatures and the edition's language (so `locl` forms apply).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use std::cell::RefCell;
 
@@ -97,7 +97,6 @@ impl FontBook {
             faces,
             language: language.parse().ok(),
             plans: RefCell::new(BTreeMap::new()),
-            memo: RefCell::new(BTreeMap::new()),
         }
     }
 }
@@ -136,16 +135,7 @@ pub struct Shaper<'a> {
     /// Shape plans per face and script: compiling a plan costs more than
     /// shaping a paragraph, and a factsheet needs only a handful.
     plans: RefCell<BTreeMap<(usize, Script), ShapePlan>>,
-    /// Short texts already shaped, per face, size and tracking: the hyphen
-    /// at every hyphenation point, labels, figures.
-    memo: RefCell<BTreeMap<MemoStyle, HashMap<String, Shaped>>>,
 }
-
-/// Face, size and tracking (as bits) of remembered texts.
-type MemoStyle = (FontId, u64, u64);
-
-/// Texts up to this many bytes are remembered once shaped.
-const MEMO_TEXT: usize = 32;
 
 impl Shaper<'_> {
     /// The book the shaper draws from.
@@ -158,54 +148,18 @@ impl Shaper<'_> {
     /// with that script and the edition's language, so Serbian Cyrillic
     /// gets its `locl` forms even after a Latin word.
     pub fn shape(&self, font: FontId, text: &str, size: Pt, tracking: f64) -> Shaped {
-        if text.len() <= MEMO_TEXT {
-            return self.shape_remembered(font, text, size, tracking);
-        }
-        // Word by word, each with the space after it: the shipped faces
-        // neither kern nor ligate across a space (a test checks that this
-        // equals shaping the whole text), and words repeat, so most are
-        // shaped once per factsheet.
-        let mut glyphs = Vec::with_capacity(text.len());
-        for (start, word) in text.split_inclusive(' ').scan(0, |at, word| {
-            let start = *at;
-            *at += word.len();
-            Some((start, word))
-        }) {
-            let shaped = self.shape_remembered(font, word, size, 0.0);
-            glyphs.extend(shaped.glyphs.into_iter().map(|mut glyph| {
-                glyph.cluster += start;
-                glyph
-            }));
-        }
-        track(glyphs, size, tracking)
-    }
-
-    /// Shapes a short text once per shaper and remembers it.
-    fn shape_remembered(&self, font: FontId, text: &str, size: Pt, tracking: f64) -> Shaped {
-        if text.len() > MEMO_TEXT {
-            return self.shape_uncached(font, text, size, tracking);
-        }
-        let style = (font, size.to_bits(), tracking.to_bits());
-        if let Some(shaped) = self.memo.borrow().get(&style).and_then(|m| m.get(text)) {
-            return shaped.clone();
-        }
-        let shaped = self.shape_uncached(font, text, size, tracking);
-        self.memo
-            .borrow_mut()
-            .entry(style)
-            .or_default()
-            .insert(text.to_string(), shaped.clone());
-        shaped
-    }
-
-    fn shape_uncached(&self, font: FontId, text: &str, size: Pt, tracking: f64) -> Shaped {
         let data = self.book.face(font);
         let scale = size / data.units_per_em;
         let mut glyphs = Vec::with_capacity(text.len());
         for (range, script) in script_runs(text) {
             self.shape_run(font, text, range, script, scale, &mut glyphs);
         }
-        track(glyphs, size, tracking)
+        let count = glyphs.len();
+        for glyph in glyphs.iter_mut().take(count.saturating_sub(1)) {
+            glyph.advance += tracking * size;
+        }
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        Shaped { glyphs, width }
     }
 
     fn shape_run(
@@ -279,16 +233,6 @@ impl Shaper<'_> {
     }
 }
 
-/// Adds `tracking` (em) after every glyph but the last and sums the advances.
-fn track(mut glyphs: Vec<Glyph>, size: Pt, tracking: f64) -> Shaped {
-    let count = glyphs.len();
-    for glyph in glyphs.iter_mut().take(count.saturating_sub(1)) {
-        glyph.advance += tracking * size;
-    }
-    let width = glyphs.iter().map(|g| g.advance).sum();
-    Shaped { glyphs, width }
-}
-
 /// Splits text into runs of one script; spaces, digits and punctuation
 /// (script Common or Inherited) join the run they stand in.
 fn script_runs(text: &str) -> Vec<(std::ops::Range<usize>, Option<Script>)> {
@@ -336,15 +280,11 @@ mod tests {
     use super::*;
 
     fn book() -> FontBook {
-        book_of(&[
+        let mut book = FontBook::default();
+        for (name, file) in [
             ("regular", "NotoSans-Regular.ttf"),
             ("italic", "NotoSans-Italic.ttf"),
-        ])
-    }
-
-    fn book_of(faces: &[(&str, &str)]) -> FontBook {
-        let mut book = FontBook::default();
-        for &(name, file) in faces {
+        ] {
             let path = format!("{}/fonts/{file}", env!("CARGO_MANIFEST_DIR"));
             book.add(name, file, std::fs::read(path).unwrap()).unwrap();
         }
@@ -395,54 +335,5 @@ mod tests {
         let shaped = shaper.shape(regular, "office Звечан", 10.0, 0.0);
         let text: String = shaped.glyphs.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(text, "office Звечан");
-    }
-
-    #[test]
-    fn shaping_word_by_word_equals_shaping_the_whole_text() {
-        // `shape` shapes long texts a word at a time; that is only right
-        // while no face kerns, ligates or substitutes across a space. Every
-        // shipped face, on every data file's text in its language, and on
-        // pairs that kern in most faces.
-        let files: Vec<_> = std::fs::read_dir(format!("{}/fonts", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-            .filter(|name| name.ends_with(".ttf"))
-            .collect();
-        assert!(files.len() >= 4, "{files:?}");
-        let faces: Vec<(&str, &str)> = files.iter().map(|f| (f.as_str(), f.as_str())).collect();
-        let book = book_of(&faces);
-        let data = format!("{}/data/kosovo", env!("CARGO_MANIFEST_DIR"));
-        let mut texts = vec![(
-            "en".to_string(),
-            "AV Ta “Yo,” T. Y. W. 'A' L' r. f. 7 / 1 A- V- T, Y; P. F. ".repeat(3),
-        )];
-        for entry in std::fs::read_dir(&data).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_stem().unwrap().to_string_lossy().to_string();
-            let language = name.split_once('-').map_or("en", |(_, l)| l).to_string();
-            let text = std::fs::read_to_string(&path).unwrap();
-            texts.extend(
-                text.lines()
-                    .map(|line| (language.clone(), line.to_string())),
-            );
-        }
-        // Where scripts mix, a quote or bracket joins the run of the word it
-        // touches rather than the run before it; only that differs.
-        let one_script = |text: &str| script_runs(text).len() == 1;
-        let mut compared = 0;
-        for (language, text) in texts
-            .iter()
-            .filter(|(_, t)| t.len() > MEMO_TEXT && one_script(t))
-        {
-            let shaper = book.shaper(language);
-            for face in 0..book.faces().len() {
-                let font = FontId(face);
-                let words = shaper.shape(font, text, 9.5, 0.01);
-                let whole = shaper.shape_uncached(font, text, 9.5, 0.01);
-                assert_eq!(words, whole, "{} on {text:?}", book.face(font).name);
-                compared += 1;
-            }
-        }
-        assert!(compared > 200, "only {compared} texts compared");
     }
 }
