@@ -4,7 +4,7 @@
 //! (`breakable_before`), so this module only finds the last legal break
 //! that fits and never splits an atomic block.
 
-use super::page::{Item, Point, Rect};
+use super::page::{Item, Point};
 use crate::diag::Span;
 use crate::template::{Anchor, Frame, Pt, mm};
 
@@ -207,63 +207,24 @@ fn snap_down(y: Pt, origin: Pt, step: Pt) -> Pt {
 }
 
 /// Moves an item by (dx, dy).
-pub fn translate(item: &Item, dx: Pt, dy: Pt) -> Item {
-    let point = |p: &Point| Point {
-        x: p.x + dx,
-        y: p.y + dy,
+pub fn translate(mut item: Item, dx: Pt, dy: Pt) -> Item {
+    let shift = |p: &mut Point| {
+        p.x += dx;
+        p.y += dy;
     };
-    let rect = |r: &Rect| Rect {
-        x: r.x + dx,
-        y: r.y + dy,
-        ..*r
-    };
-    match item {
-        Item::Text(run) => {
-            let mut run = run.clone();
-            run.origin = point(&run.origin);
-            Item::Text(run)
+    match &mut item {
+        Item::Text(run) => shift(&mut run.origin),
+        Item::Rule { from, to, .. } => {
+            shift(from);
+            shift(to);
         }
-        Item::Rule {
-            from,
-            to,
-            width,
-            color,
-        } => Item::Rule {
-            from: point(from),
-            to: point(to),
-            width: *width,
-            color: *color,
-        },
-        Item::Fill { rect: r, color } => Item::Fill {
-            rect: rect(r),
-            color: *color,
-        },
-        Item::Disc {
-            center,
-            radius,
-            color,
-        } => Item::Disc {
-            center: point(center),
-            radius: *radius,
-            color: *color,
-        },
-        Item::Image {
-            rect: r,
-            image,
-            alt,
-            tag,
-        } => Item::Image {
-            rect: rect(r),
-            image: *image,
-            alt: alt.clone(),
-            tag: *tag,
-        },
-        Item::Link { rect: r, url, tag } => Item::Link {
-            rect: rect(r),
-            url: url.clone(),
-            tag: *tag,
-        },
+        Item::Disc { center, .. } => shift(center),
+        Item::Fill { rect, .. } | Item::Image { rect, .. } | Item::Link { rect, .. } => {
+            rect.x += dx;
+            rect.y += dy;
+        }
     }
+    item
 }
 
 #[cfg(test)]

@@ -174,14 +174,16 @@ impl Ctx<'_> {
         let Some(first) = self.frames_of(name, Overflow::Error).next() else {
             return Ok(());
         };
-        let units: Vec<Unit> = self.flow_units(name, mm(first.frame.width));
+        let mut units: Vec<Unit> = self.flow_units(name, mm(first.frame.width));
         let filled = paginate(&units, self.frames_of(name, overflow))
             .map_err(|e| self.flow_error(name, e, overflow))?;
         for frame in filled {
             let x = mm(frame.at.frame.x);
             let items = pages.entry(frame.at.page).or_default();
             for (index, y) in frame.units {
-                items.extend(units[index].items.iter().map(|item| translate(item, x, y)));
+                // Each unit is placed once: its items move onto the page.
+                let unit_items = std::mem::take(&mut units[index].items);
+                items.extend(unit_items.into_iter().map(|item| translate(item, x, y)));
             }
         }
         Ok(())
@@ -620,7 +622,7 @@ pub fn line_items(line: &Line, x: Pt, baseline: Pt) -> Vec<Item> {
     let mut items: Vec<Item> = line
         .runs
         .iter()
-        .map(|run| translate(&Item::Text(run.clone()), x, baseline))
+        .map(|run| translate(Item::Text(run.clone()), x, baseline))
         .collect();
     for LinkSpan {
         left,
