@@ -330,4 +330,86 @@ mod tests {
             }
         }
     }
+
+    /// Random flows: lines of paragraphs (kept two by two), headings kept
+    /// with what follows, blocks of several lines, the odd frame break.
+    fn random_flow(rng: &mut crate::layout::test_rng::Rng) -> Vec<Unit> {
+        (0..rng.below(1, 80))
+            .map(|i| {
+                if rng.chance(0.03) {
+                    return Unit::frame_break();
+                }
+                let mut unit = line("S", 14.0, i > 0 && rng.chance(0.6));
+                if rng.chance(0.1) {
+                    unit.kind = UnitKind::Block;
+                    unit.extent = 14.0 * rng.below(1, 4) as f64;
+                    unit.lines = 1 + (unit.extent / 14.0) as usize;
+                } else if rng.chance(0.2) {
+                    unit.kind = UnitKind::FirstLine;
+                    unit.advance = 21.0;
+                }
+                unit
+            })
+            .collect()
+    }
+
+    #[test]
+    fn property_units_are_placed_once_in_order_inside_frames_breaking_only_where_allowed() {
+        let mut rng = crate::layout::test_rng::Rng::new(7);
+        let (mut placed_flows, mut overflows) = (0, 0);
+        for case in 0..2000 {
+            let units = random_flow(&mut rng);
+            let frame_count = rng.below(1, 8);
+            let filled = match paginate(&units, frames(frame_count)) {
+                Ok(filled) => filled,
+                Err(FlowError::Overflow { lines, .. }) => {
+                    assert!(
+                        lines > 0 || units.iter().any(|u| u.lines == 0),
+                        "case {case}"
+                    );
+                    overflows += 1;
+                    continue;
+                }
+                Err(FlowError::TooTall { .. }) => {
+                    panic!("case {case}: no unit is taller than a frame")
+                }
+            };
+            placed_flows += 1;
+            assert!(filled.len() <= frame_count, "case {case}");
+            let order: Vec<usize> = filled
+                .iter()
+                .flat_map(|f| f.units.iter().map(|u| u.0))
+                .collect();
+            let expected: Vec<usize> = (0..units.len())
+                .filter(|&i| units[i].kind != UnitKind::FrameBreak)
+                .collect();
+            assert_eq!(order, expected, "case {case}: every unit once, in order");
+            let mut previous_start = None;
+            for f in &filled {
+                for &(i, y) in &f.units {
+                    let bottom = y + units[i].extent + units[i].depth;
+                    assert!(
+                        bottom <= mm(f.at.frame.bottom) + 0.01,
+                        "case {case}: unit {i} past the foot"
+                    );
+                }
+                // A frame starts where one may, or the keep before it is
+                // longer than a frame (then it must break somewhere).
+                if let (Some(&(first, _)), Some(before)) = (f.units.first(), previous_start) {
+                    let forced_by_break = units[first - 1].kind == UnitKind::FrameBreak;
+                    let legal = units[first].breakable_before || forced_by_break;
+                    let no_choice = (before + 1..=first).all(|k| !units[k].breakable_before);
+                    assert!(
+                        legal || no_choice,
+                        "case {case}: frame starts at kept unit {first}"
+                    );
+                }
+                previous_start = f.units.first().map(|u| u.0).or(previous_start);
+            }
+        }
+        assert!(
+            placed_flows > 200 && overflows > 200,
+            "{placed_flows} placed, {overflows} overflowed"
+        );
+    }
 }

@@ -159,4 +159,67 @@ mod tests {
             previous = lines;
         }
     }
+
+    /// Random paragraphs: words and spaces, hyphenation points, forced
+    /// breaks and the odd word wider than the measure.
+    fn random_paragraph(rng: &mut crate::layout::test_rng::Rng) -> (Vec<Segment>, f64) {
+        let measure = rng.between(40.0, 300.0);
+        let segments = (0..rng.below(1, 60))
+            .map(|_| {
+                let hyphen_point = rng.chance(0.1);
+                let trailing = if hyphen_point { 0.0 } else { 3.0 };
+                let widest = if rng.chance(0.03) { 400.0 } else { 90.0 };
+                Segment {
+                    width: rng.between(2.0, widest) + trailing,
+                    trailing,
+                    mandatory: rng.chance(0.05),
+                    hyphen: if hyphen_point { 4.0 } else { 0.0 },
+                }
+            })
+            .collect();
+        (segments, measure)
+    }
+
+    #[test]
+    fn property_every_segment_is_set_once_and_no_line_passes_the_measure() {
+        let mut rng = crate::layout::test_rng::Rng::new(14);
+        for case in 0..2000 {
+            let (segments, measure) = random_paragraph(&mut rng);
+            let ends = break_lines(&segments, measure);
+            // Lines cover the segments in order, each at least one.
+            assert_eq!(ends.last(), Some(&segments.len()), "case {case}");
+            assert!(
+                ends.windows(2).all(|w| w[0] < w[1]),
+                "case {case}: {ends:?}"
+            );
+            assert!(ends[0] > 0, "case {case}");
+            let mut start = 0;
+            for (line, &end) in ends.iter().enumerate() {
+                let last = &segments[end - 1];
+                let hyphen = if line + 1 < ends.len() {
+                    last.hyphen
+                } else {
+                    0.0
+                };
+                let width: f64 = segments[start..end].iter().map(|s| s.width).sum::<f64>()
+                    - last.trailing
+                    + hyphen;
+                let lone_overwide = end - start == 1 && width > measure;
+                assert!(
+                    width <= measure + 1e-9 || lone_overwide,
+                    "case {case}, line {line}: {width} > {measure}"
+                );
+                start = end;
+            }
+            // A forced break always ends its line.
+            for (i, segment) in segments.iter().enumerate() {
+                if segment.mandatory {
+                    assert!(
+                        ends.contains(&(i + 1)),
+                        "case {case}: break after {i} ignored"
+                    );
+                }
+            }
+        }
+    }
 }

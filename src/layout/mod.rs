@@ -8,6 +8,8 @@ pub mod flow;
 pub mod hyphen;
 pub mod linebreak;
 pub mod page;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 
 use std::collections::BTreeMap;
