@@ -221,6 +221,11 @@ impl Shaper<'_> {
         }
     }
 
+    /// Whether some face of the book has a glyph for `c`.
+    pub fn any_face_has(&self, c: char) -> bool {
+        self.faces.iter().any(|face| face.glyph_index(c).is_some())
+    }
+
     /// Characters of `text` that face `font` has no glyph for.
     pub fn missing_chars(&self, font: FontId, text: &str) -> Vec<char> {
         let face = &self.faces[font.0];

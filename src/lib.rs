@@ -232,9 +232,9 @@ pub fn typeset(
         cache,
     } = resources;
     // Every printed character against the faces, before layout, at its place.
-    printed::check_chars(&edition.printed, fonts)?;
-    // Layout: flows, pages, furniture.
     let shaper = fonts.shaper(&locale.language);
+    printed::check_chars(&edition.printed, &shaper)?;
+    // Layout: flows, pages, furniture.
     let overflow = options.overflow.unwrap_or(edition.overflow);
     let laid = layout::layout(edition, template, locale, &shaper, overflow)?;
     printed::check_pages(&laid.value.pages)?;
@@ -346,8 +346,8 @@ pub fn load_resources(
     let logo = load_logo(project, &template.logo.file, &template.logo_span)
         .map_err(|e| named_at(e, edition, sources))?;
     // Every label against the faces, at its place in the labels file.
-    let labels_text = &sources.get(labels_file).text;
-    printed::check_chars(&printed::in_labels(labels_text, labels_file), &fonts)?;
+    let labels = printed::in_labels(&sources.get(labels_file).text, labels_file);
+    printed::check_chars(&labels, &fonts.shaper(&locale.language))?;
     Ok(Resources {
         template,
         locale,

@@ -7,10 +7,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use rustybuzz::Face;
-
 use crate::diag::{Diagnostic, FileId, Span};
-use crate::fonts::FontBook;
+use crate::fonts::Shaper;
 use crate::layout::page::{Item, Page};
 
 /// A string value as the data wrote it, and where its characters stand.
@@ -139,13 +137,8 @@ fn collect_strings(
 
 /// Refuses characters that no face of the template has, each reported at
 /// its own place (once per value).
-pub fn check_chars(printed: &[Printed], fonts: &FontBook) -> Result<(), Vec<Diagnostic>> {
-    let faces: Vec<Face<'_>> = fonts
-        .faces()
-        .iter()
-        .filter_map(|f| Face::from_slice(&f.bytes, 0))
-        .collect();
-    if faces.is_empty() {
+pub fn check_chars(printed: &[Printed], shaper: &Shaper<'_>) -> Result<(), Vec<Diagnostic>> {
+    if shaper.book().faces().is_empty() {
         return Ok(());
     }
     let mut errors = Vec::new();
@@ -157,7 +150,7 @@ pub fn check_chars(printed: &[Printed], fonts: &FontBook) -> Result<(), Vec<Diag
             if drawn.contains(&c) || !is_visible(c) || seen.contains(&c) {
                 continue;
             }
-            if faces.iter().any(|face| face.glyph_index(c).is_some()) {
+            if shaper.any_face_has(c) {
                 drawn.insert(c);
                 continue;
             }
