@@ -160,6 +160,19 @@ pub fn render(diag: &Diagnostic, sources: &Sources, format: Format) -> String {
 /// Renders one diagnostic; `color` adds ANSI colours to the human format
 /// and is only for a terminal (see [`stderr_color`]).
 pub fn render_styled(diag: &Diagnostic, sources: &Sources, format: Format, color: bool) -> String {
+    // A span into a file these sources do not hold (a batch shares template
+    // and labels between editions) prints without a place, never panics.
+    let unplaced;
+    let diag = match &diag.span {
+        Some(span) if sources.checked(span.file).is_err() => {
+            unplaced = Diagnostic {
+                span: None,
+                ..diag.clone()
+            };
+            &unplaced
+        }
+        _ => diag,
+    };
     match format {
         Format::Short => render_short(diag, sources),
         Format::Human => render_human(diag, sources, color).unwrap_or_else(|| {
@@ -318,6 +331,14 @@ pub fn in_source_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_into_a_file_not_held_prints_without_a_place() {
+        let sources = Sources::default();
+        let diag = Diagnostic::error(Some(Span::new(FileId(3), 0..4)), "lost");
+        assert_eq!(render(&diag, &sources, Format::Short), "error: lost\n");
+        assert!(render(&diag, &sources, Format::Human).contains("lost"));
+    }
 
     #[test]
     fn diagnostics_are_ordered_by_file_and_position() {
