@@ -66,7 +66,6 @@ pub struct Cache {
 
 /// An image encoding depends on the file, the profile and, for print,
 /// the colours the pages use (flattened placements are never cached).
-#[derive(PartialEq)]
 struct ImageCacheKey {
     bytes: Vec<u8>,
     profile: Profile,
@@ -121,23 +120,21 @@ impl Cache {
         if image::per_placement(profile) {
             return image::encode(bytes, placement, profile, palette);
         }
-        let key = ImageCacheKey {
-            bytes: bytes.to_vec(),
-            profile,
-            palette: if profile.cmyk() {
-                palette
-                    .iter()
-                    .flat_map(|c| c.rgb.iter().chain(&c.cmyk))
-                    .map(|v| v.to_bits())
-                    .collect()
-            } else {
-                Vec::new()
-            },
+        let palette_bits: Vec<u64> = if profile.cmyk() {
+            palette
+                .iter()
+                .flat_map(|c| c.rgb.iter().chain(&c.cmyk))
+                .map(|v| v.to_bits())
+                .collect()
+        } else {
+            Vec::new()
         };
         let cached = self.images.lock().ok().and_then(|images| {
             images
                 .iter()
-                .find(|(k, _)| *k == key)
+                .find(|(k, _)| {
+                    k.bytes == bytes && k.profile == profile && k.palette == palette_bits
+                })
                 .map(|(_, xobject)| xobject.clone())
         });
         if let Some(xobject) = cached {
@@ -147,6 +144,11 @@ impl Cache {
         if let Ok(mut images) = self.images.lock()
             && images.len() < CACHED_IMAGES
         {
+            let key = ImageCacheKey {
+                bytes: bytes.to_vec(),
+                profile,
+                palette: palette_bits,
+            };
             images.push((key, xobject.clone()));
         }
         Ok(xobject)

@@ -341,11 +341,15 @@ fn add_icc(lo: &mut Document, icc: &Icc) -> ObjectId {
     let stream = icc.deflated.get_or_init(|| {
         let mut dict = Dictionary::new();
         dict.set("N", Object::Integer(icc.components));
-        let mut stream = Stream::new(dict, icc.bytes.to_vec());
         // Deflating the 71 KB CMYK profile at the best level is most of a
         // print build's time; once per process is enough.
-        let _ = stream.compress();
-        stream
+        match flate::deflate_if_smaller(icc.bytes, flate::ONCE) {
+            Some(deflated) => {
+                dict.set("Filter", "FlateDecode");
+                Stream::new(dict, deflated)
+            }
+            None => Stream::new(dict, icc.bytes.to_vec()),
+        }
     });
     lo.add_object(stream.clone())
 }
