@@ -1,5 +1,5 @@
-//! Images for each output profile (render stage): what printpdf's own image
-//! path cannot do. Flat art (the PNG logo) stays lossless Flate, as an 8-bit
+//! Images for each output profile (render stage): encoded once per profile
+//! and cached for the batch. Flat art (the PNG logo) stays lossless Flate, as an 8-bit
 //! palette when it has at most 256 colours, with its alpha as a soft mask.
 //! The print profile maps its colours onto the template's CMYK values, and
 //! PDF/A-1b, which forbids soft masks, gets it flattened onto what the page
@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use image::RgbaImage;
-use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::flate;
 use super::profile::{PdfA, Profile};
@@ -48,6 +48,59 @@ pub struct Placement<'a> {
     pub backdrop: &'a [Shape],
 }
 
+/// An image XObject ready to add to a document, with the streams its
+/// dictionary refers to.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    /// The image stream (its `/ColorSpace` and `/SMask` are set on adding).
+    image: Stream,
+    colour_space: ColourSpace,
+    /// The alpha channel, for a transparent image that is not flattened.
+    smask: Option<Stream>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+impl Encoded {
+    /// Adds the image and its colour table and soft mask to `doc`.
+    pub fn add_to(&self, doc: &mut Document) -> ObjectId {
+        let mut image = self.image.clone();
+        let space = match &self.colour_space {
+            ColourSpace::Device(space) => name(space.device()),
+            ColourSpace::Indexed(space, count, lookup) => {
+                let lookup = doc.add_object(lookup.clone());
+                Object::Array(vec![
+                    name("Indexed"),
+                    name(space.device()),
+                    Object::Integer(*count),
+                    Object::Reference(lookup),
+                ])
+            }
+        };
+        image.dict.set("ColorSpace", space);
+        if let Some(smask) = &self.smask {
+            let smask = doc.add_object(smask.clone());
+            image.dict.set("SMask", Object::Reference(smask));
+        }
+        doc.add_object(image)
+    }
+
+    #[cfg(test)]
+    fn stream(&self) -> &Stream {
+        &self.image
+    }
+}
+
+/// The colours of an image's samples.
+#[derive(Debug, Clone)]
+enum ColourSpace {
+    Device(Space),
+    /// A palette: the base space, the highest index and the lookup table.
+    Indexed(Space, i64, Stream),
+}
+
 /// Turns image file bytes into an image XObject for the profile. `palette`
 /// holds the colours the pages use (print maps flat art onto their CMYK).
 pub fn encode(
@@ -55,7 +108,7 @@ pub fn encode(
     placement: &Placement,
     profile: Profile,
     palette: &[Color],
-) -> Result<ExternalXObject, String> {
+) -> Result<Encoded, String> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return encode_jpeg(bytes, placement.rect.width, profile);
     }
@@ -76,7 +129,7 @@ fn encode_flat_art(
     placement: &Placement,
     profile: Profile,
     palette: &[Color],
-) -> ExternalXObject {
+) -> Encoded {
     let (width, height) = rgba.dimensions();
     let mut pixels: Vec<[u8; 4]> = rgba.pixels().map(|p| p.0).collect();
     let transparent = pixels.iter().any(|p| p[3] < 255);
@@ -90,21 +143,20 @@ fn encode_flat_art(
         *p = [255, 255, 255, 0];
     }
     let (space, samples) = colour_samples(&pixels, profile, palette);
-    let mut dict = image_dict(width, height);
     let (colour_space, data) = pack(space, &samples);
-    dict.insert("ColorSpace".into(), colour_space);
-    if transparent && !flatten {
+    let smask = (transparent && !flatten).then(|| {
         let alpha = pixels.iter().map(|p| p[3]).collect();
         let mut mask = image_dict(width, height);
-        mask.insert("ColorSpace".into(), name("DeviceGray"));
-        dict.insert(
-            "SMask".into(),
-            DictItem::Stream {
-                stream: deflated(mask, alpha),
-            },
-        );
+        mask.set("ColorSpace", name("DeviceGray"));
+        deflated(mask, alpha)
+    });
+    Encoded {
+        image: deflated(image_dict(width, height), data),
+        colour_space,
+        smask,
+        width,
+        height,
     }
-    xobject(deflated(dict, data), width, height)
 }
 
 /// The colour space of an image's samples.
@@ -146,10 +198,10 @@ fn colour_samples(
 
 /// An indexed colour space when there are at most 256 colours (a third of
 /// the bytes for flat art), otherwise the samples as they are.
-fn pack(space: Space, samples: &[Vec<u8>]) -> (DictItem, Vec<u8>) {
+fn pack(space: Space, samples: &[Vec<u8>]) -> (ColourSpace, Vec<u8>) {
     let colours: BTreeSet<&[u8]> = samples.iter().map(Vec::as_slice).collect();
     if colours.len() > 256 || space == Space::Gray {
-        return (name(space.device()), samples.concat());
+        return (ColourSpace::Device(space), samples.concat());
     }
     // Number the colours in sorted order so the bytes never depend on pixel order.
     let index: BTreeMap<&[u8], u8> = colours
@@ -159,14 +211,11 @@ fn pack(space: Space, samples: &[Vec<u8>]) -> (DictItem, Vec<u8>) {
         .collect();
     let lookup: Vec<u8> = colours.iter().flat_map(|c| c.iter().copied()).collect();
     let data = samples.iter().map(|s| index[s.as_slice()]).collect();
-    let indexed = DictItem::Array(vec![
-        name("Indexed"),
-        name(space.device()),
-        DictItem::Int(colours.len() as i64 - 1),
-        DictItem::Stream {
-            stream: deflated(BTreeMap::new(), lookup),
-        },
-    ]);
+    let indexed = ColourSpace::Indexed(
+        space,
+        colours.len() as i64 - 1,
+        deflated(Dictionary::new(), lookup),
+    );
     (indexed, data)
 }
 
@@ -259,7 +308,7 @@ fn flatten_onto(pixels: &mut [[u8; 4]], width: u32, height: u32, placement: &Pla
 /// A JPEG: passed through, or downsampled when it is finer than the
 /// profile's resolution at its printed width (10 % slack, so an image that
 /// is about right is never re-encoded).
-fn encode_jpeg(bytes: &[u8], width_pt: Pt, profile: Profile) -> Result<ExternalXObject, String> {
+fn encode_jpeg(bytes: &[u8], width_pt: Pt, profile: Profile) -> Result<Encoded, String> {
     let (width, height, components) = jpeg_header(bytes).ok_or("not a readable JPEG")?;
     let space = match components {
         1 => Space::Gray,
@@ -285,14 +334,14 @@ fn encode_jpeg(bytes: &[u8], width_pt: Pt, profile: Profile) -> Result<ExternalX
         _ => (bytes.to_vec(), width, height),
     };
     let mut dict = image_dict(width, height);
-    dict.insert("ColorSpace".into(), name(space.device()));
-    dict.insert("Filter".into(), name("DCTDecode"));
-    let stream = ExternalStream {
-        dict,
-        content: bytes,
-        compress: false,
-    };
-    Ok(xobject(stream, width, height))
+    dict.set("Filter", name("DCTDecode"));
+    Ok(Encoded {
+        image: Stream::new(dict, bytes).with_compression(false),
+        colour_space: ColourSpace::Device(space),
+        smask: None,
+        width,
+        height,
+    })
 }
 
 fn downsample(bytes: &[u8], w: u32, h: u32, space: Space, quality: u8) -> Result<Vec<u8>, String> {
@@ -336,44 +385,31 @@ fn jpeg_header(bytes: &[u8]) -> Option<(u32, u32, u8)> {
     }
 }
 
-fn image_dict(width: u32, height: u32) -> BTreeMap<String, DictItem> {
-    BTreeMap::from([
-        ("Type".into(), name("XObject")),
-        ("Subtype".into(), name("Image")),
-        ("Width".into(), DictItem::Int(i64::from(width))),
-        ("Height".into(), DictItem::Int(i64::from(height))),
-        ("BitsPerComponent".into(), DictItem::Int(8)),
-    ])
+fn image_dict(width: u32, height: u32) -> Dictionary {
+    let mut dict = Dictionary::new();
+    dict.set("Type", name("XObject"));
+    dict.set("Subtype", name("Image"));
+    dict.set("Width", i64::from(width));
+    dict.set("Height", i64::from(height));
+    dict.set("BitsPerComponent", 8);
+    dict
 }
 
 /// A stream compressed now, at the best level: encoded images are cached
 /// for the whole batch, so no build compresses them again.
-fn deflated(mut dict: BTreeMap<String, DictItem>, content: Vec<u8>) -> ExternalStream {
+fn deflated(mut dict: Dictionary, content: Vec<u8>) -> Stream {
     let content = match flate::deflate_if_smaller(&content, flate::ONCE) {
         Some(compressed) => {
-            dict.insert("Filter".into(), name("FlateDecode"));
+            dict.set("Filter", name("FlateDecode"));
             compressed
         }
         None => content,
     };
-    ExternalStream {
-        dict,
-        content,
-        compress: false,
-    }
+    Stream::new(dict, content).with_compression(false)
 }
 
-fn xobject(stream: ExternalStream, width: u32, height: u32) -> ExternalXObject {
-    ExternalXObject {
-        stream,
-        width: Some(Px(width as usize)),
-        height: Some(Px(height as usize)),
-        dpi: None,
-    }
-}
-
-fn name(value: &str) -> DictItem {
-    DictItem::Name(value.as_bytes().to_vec())
+fn name(value: &str) -> Object {
+    Object::Name(value.as_bytes().to_vec())
 }
 
 #[cfg(test)]
@@ -413,11 +449,14 @@ mod tests {
         let samples = vec![vec![9, 9, 9], vec![1, 2, 3], vec![9, 9, 9]];
         let (space, data) = pack(Space::Rgb, &samples);
         assert_eq!(data, vec![1, 0, 1]);
-        let DictItem::Array(items) = space else {
+        let ColourSpace::Indexed(Space::Rgb, highest, lookup) = space else {
             panic!("{space:?}")
         };
-        assert_eq!(items[0], name("Indexed"));
-        assert_eq!(items[2], DictItem::Int(1));
+        assert_eq!(highest, 1);
+        assert_eq!(
+            lookup.decompressed_content().unwrap(),
+            vec![1, 2, 3, 9, 9, 9]
+        );
     }
 
     #[test]
@@ -464,10 +503,10 @@ mod tests {
         // 600 px over 4 inches = 150 ppi.
         let bytes = jpeg(600, 300);
         let x = encode_jpeg(&bytes, 288.0, Profile::Screen).unwrap();
-        assert_eq!(x.stream.content, bytes);
-        assert_eq!(x.stream.dict["Filter"], name("DCTDecode"));
-        assert_eq!(x.stream.dict["ColorSpace"], name("DeviceRGB"));
-        assert!(!x.stream.compress);
+        assert_eq!(x.stream().content, bytes);
+        assert_eq!(x.stream().dict.get(b"Filter").unwrap(), &name("DCTDecode"));
+        assert!(matches!(x.colour_space, ColourSpace::Device(Space::Rgb)));
+        assert!(!x.stream().allows_compression);
     }
 
     #[test]
@@ -475,13 +514,16 @@ mod tests {
         // 1200 px over 2 inches = 600 ppi: 150 ppi on screen, 300 for print.
         let bytes = jpeg(1200, 600);
         let screen = encode_jpeg(&bytes, 144.0, Profile::Screen).unwrap();
-        assert_eq!(screen.width, Some(Px(300)));
-        assert_eq!(jpeg_header(&screen.stream.content), Some((300, 150, 3)));
+        assert_eq!(screen.width, 300);
+        assert_eq!(jpeg_header(&screen.stream().content), Some((300, 150, 3)));
         let print = encode_jpeg(&bytes, 144.0, Profile::Print { crop_marks: false }).unwrap();
-        assert_eq!(jpeg_header(&print.stream.content), Some((600, 300, 3)));
+        assert_eq!(jpeg_header(&print.stream().content), Some((600, 300, 3)));
         let archive = Profile::Archive { pdfa: PdfA::A2b };
         assert_eq!(
-            encode_jpeg(&bytes, 144.0, archive).unwrap().stream.content,
+            encode_jpeg(&bytes, 144.0, archive)
+                .unwrap()
+                .stream()
+                .content,
             bytes
         );
     }

@@ -1,11 +1,18 @@
-//! The render stage, and the only module that knows printpdf and lopdf:
-//! pages of positioned items become PDF operations (the y axis flips here)
-//! in the colours, boxes and images of an output [`Profile`], fonts are
-//! embedded as subsets with Unicode maps, and a lopdf post-pass ([`post`])
-//! fixes what printpdf leaves random or wrong and adds what the profile's
-//! standard (PDF/X-4, PDF/A) asks for, so the same input and profile always
-//! give the same bytes.
+//! The render stage, and the only module that writes PDF: pages of
+//! positioned items become content streams (the y axis flips here) in the
+//! colours, boxes and images of an output [`Profile`]; fonts are embedded
+//! as subsets with widths and Unicode maps ([`embed`]); the document is
+//! assembled with lopdf, and a post-pass ([`post`]) adds what the profile's
+//! standard (PDF/X-4, PDF/A) asks for. Nothing depends on the clock or on
+//! the process, so the same input and profile always give the same bytes.
+//!
+//! This stage used to go through printpdf. Its op translation and its
+//! subsetting were two thirds of a build (issue #3 asks for 5 ms per
+//! factsheet), and the post-pass had to undo its random ids, boxes and
+//! empty resources; writing the few operators a factsheet uses is simpler.
 
+mod content;
+mod embed;
 mod flate;
 mod image;
 mod post;
@@ -17,12 +24,9 @@ mod xmp;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, ExternalXObject, FontId as PdfFontId,
-    LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, PdfWarnMsg, Polygon, PolygonRing, TextItem, TextMatrix, WindingOrder,
-    XObjectTransform,
-};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+
+use content::Content;
 
 use crate::diag::{Diagnostic, Warned};
 use crate::fonts::{FontBook, FontId};
@@ -49,19 +53,15 @@ pub struct Meta {
 }
 
 /// The producer string written to the Info dictionary.
-const PRODUCER: &str = concat!(
-    "factsheet ",
-    env!("CARGO_PKG_VERSION"),
-    " (printpdf 0.12.8)"
-);
+const PRODUCER: &str = concat!("factsheet ", env!("CARGO_PKG_VERSION"));
 
 /// What renders share across builds, so a batch pays for it once: each
-/// face parsed for the PDF writer, and each image encoded per profile.
-/// Lives beside the fonts in the resources; safe to share between threads.
+/// face read for embedding, and each image encoded per profile. Lives
+/// beside the fonts in the resources; safe to share between threads.
 #[derive(Default)]
 pub struct Cache {
-    faces: Mutex<BTreeMap<FontId, Arc<ParsedFont>>>,
-    images: Mutex<Vec<(ImageCacheKey, ExternalXObject)>>,
+    faces: Mutex<BTreeMap<FontId, Arc<embed::Face>>>,
+    images: Mutex<Vec<(ImageCacheKey, Arc<image::Encoded>)>>,
 }
 
 /// An image encoding depends on the file, the profile and, for print,
@@ -84,29 +84,22 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
-    /// The face parsed for the PDF writer, parsed on first use.
-    fn face(&self, font: FontId, fonts: &FontBook) -> Result<ParsedFont, Vec<Diagnostic>> {
-        // The deep copy (the face's bytes) is made outside the lock, so
-        // parallel builds do not queue behind it.
-        if let Some(parsed) = self.faces.lock().ok().and_then(|m| m.get(&font).cloned()) {
-            return Ok(ParsedFont::clone(&parsed));
+    /// The face read for embedding, read on first use.
+    fn face(&self, font: FontId, fonts: &FontBook) -> Result<Arc<embed::Face>, Vec<Diagnostic>> {
+        if let Some(face) = self.faces.lock().ok().and_then(|m| m.get(&font).cloned()) {
+            return Ok(face);
         }
-        let face = fonts.face(font);
-        // Without hinting the face is a third smaller, so every build copies
-        // and subsets less; the post-pass slims each subset as before.
-        let slim = sfnt::strip_hinting(&face.bytes, sfnt::Names::Keep);
-        let bytes = slim.as_deref().unwrap_or(&face.bytes);
-        let mut parse_warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut parse_warnings).ok_or_else(|| {
+        let data = fonts.face(font);
+        let face = embed::Face::new(&data.bytes).map(Arc::new).ok_or_else(|| {
             vec![Diagnostic::error(
                 None,
-                format!("the PDF writer could not read font `{}`", face.path),
+                format!("the PDF writer could not read font `{}`", data.path),
             )]
         })?;
         if let Ok(mut faces) = self.faces.lock() {
-            faces.insert(font, Arc::new(parsed.clone()));
+            faces.insert(font, Arc::clone(&face));
         }
-        Ok(parsed)
+        Ok(face)
     }
 
     /// The image encoded for the profile, encoded on first use.
@@ -116,9 +109,9 @@ impl Cache {
         placement: &image::Placement,
         profile: Profile,
         palette: &[Color],
-    ) -> Result<ExternalXObject, String> {
+    ) -> Result<Arc<image::Encoded>, String> {
         if image::per_placement(profile) {
-            return image::encode(bytes, placement, profile, palette);
+            return image::encode(bytes, placement, profile, palette).map(Arc::new);
         }
         let palette_bits: Vec<u64> = if profile.cmyk() {
             palette
@@ -135,12 +128,12 @@ impl Cache {
                 .find(|(k, _)| {
                     k.bytes == bytes && k.profile == profile && k.palette == palette_bits
                 })
-                .map(|(_, xobject)| xobject.clone())
+                .map(|(_, encoded)| Arc::clone(encoded))
         });
-        if let Some(xobject) = cached {
-            return Ok(xobject);
+        if let Some(encoded) = cached {
+            return Ok(encoded);
         }
-        let xobject = image::encode(bytes, placement, profile, palette)?;
+        let encoded = Arc::new(image::encode(bytes, placement, profile, palette)?);
         if let Ok(mut images) = self.images.lock()
             && images.len() < CACHED_IMAGES
         {
@@ -149,9 +142,9 @@ impl Cache {
                 profile,
                 palette: palette_bits,
             };
-            images.push((key, xobject.clone()));
+            images.push((key, Arc::clone(&encoded)));
         }
-        Ok(xobject)
+        Ok(encoded)
     }
 }
 
@@ -168,92 +161,170 @@ pub fn render(
     profile: Profile,
     cache: &Cache,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
-    let mut doc = PdfDocument::new(&meta.title);
-    let mut pdf_warnings: Vec<PdfWarnMsg> = Vec::new();
-    let font_ids = register_fonts(&mut doc, pages, fonts, cache)?;
-    let image_ids = register_images(&mut doc, pages, images, profile, cache)?;
-    let mut marks = Vec::new();
-    doc.pages = pages
-        .iter()
-        .enumerate()
-        .map(|(index, page)| {
-            let (ops, page_marks) = PageWriter {
-                index,
-                height: page.height,
-                width: page.width,
-                profile,
-                tagged: structure.is_some(),
-                font_ids: &font_ids,
-                image_ids: &image_ids,
-                ops: Vec::new(),
-                marks: tags::PageMarks::default(),
-                annots: 0,
-            }
-            .run(page, structure);
-            marks.push(page_marks);
-            let (width, height) = profile::media_size(profile, page.width, page.height);
-            PdfPage::new(
-                printpdf::Mm::from(printpdf::Pt(width as f32)),
-                printpdf::Mm::from(printpdf::Pt(height as f32)),
-                ops,
-            )
-        })
-        .collect();
-    // Images arrive as finished XObjects (see image.rs), so printpdf's image
-    // re-encoding never runs.
-    let options = PdfSaveOptions {
-        subset_fonts: true,
-        image_optimization: None,
-        ..Default::default()
-    };
-    let mut lo = doc.to_lopdf_document(&options, &mut pdf_warnings);
-    post::finish(&mut lo, meta, pages, profile);
-    if let Some(structure) = structure {
-        tags::write(&mut lo, structure, pages, &marks);
+    let mut doc = Document::with_version(profile.version());
+    let page_tree = doc.new_object_id();
+    let fonts = embed_fonts(&mut doc, pages, fonts, cache)?;
+    let images = embed_images(&mut doc, pages, images, profile, cache)?;
+    let resources = doc.add_object(resources(&fonts, &images));
+    let mut marks = Vec::with_capacity(pages.len());
+    let mut kids = Vec::with_capacity(pages.len());
+    for (index, page) in pages.iter().enumerate() {
+        let written = PageWriter {
+            index,
+            height: page.height,
+            width: page.width,
+            profile,
+            tagged: structure.is_some(),
+            fonts: &fonts,
+            images: &images,
+            content: Content::new(),
+            marks: tags::PageMarks::default(),
+            annots: Vec::new(),
+        }
+        .run(page, structure);
+        let contents = doc.add_object(Stream::new(Dictionary::new(), written.content));
+        let dict = page_dict(
+            page,
+            profile,
+            page_tree,
+            resources,
+            contents,
+            written.annots,
+        );
+        kids.push(Object::Reference(doc.add_object(dict)));
+        marks.push(written.marks);
     }
-    let bytes = post::save(&mut lo, profile).map_err(|e| {
+    let mut tree = Dictionary::new();
+    tree.set("Type", name("Pages"));
+    tree.set("Count", kids.len() as i64);
+    tree.set("Kids", Object::Array(kids));
+    doc.objects.insert(page_tree, Object::Dictionary(tree));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", name("Catalog"));
+    catalog.set("Pages", Object::Reference(page_tree));
+    let catalog = doc.add_object(catalog);
+    doc.trailer.set("Root", Object::Reference(catalog));
+
+    post::finish(&mut doc, meta, pages, profile);
+    if let Some(structure) = structure {
+        tags::write(&mut doc, structure, pages, &marks);
+    }
+    let bytes = post::save(&mut doc, profile).map_err(|e| {
         vec![Diagnostic::error(
             None,
             format!("could not write the PDF ({e})"),
         )]
     })?;
-    // printpdf reports progress as Info; only its warnings and errors matter.
-    let warnings = pdf_warnings
-        .into_iter()
-        .filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info)
-        .map(|w| Diagnostic::warning(None, format!("pdf writer: {}", w.msg)))
-        .collect();
     Ok(Warned {
         value: bytes,
-        warnings,
+        warnings: Vec::new(),
     })
 }
 
-/// Adds every face the pages use, under fixed ids (printpdf's are random per
-/// process), so the subset tags and resource names never change.
-fn register_fonts(
-    doc: &mut PdfDocument,
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+fn reals(values: &[Pt]) -> Object {
+    Object::Array(values.iter().map(|v| Object::Real(*v as f32)).collect())
+}
+
+/// A page: its boxes (media; for print also bleed and trim), the shared
+/// resources, its content and its link annotations.
+fn page_dict(
+    page: &Page,
+    profile: Profile,
+    parent: ObjectId,
+    resources: ObjectId,
+    contents: ObjectId,
+    annots: Vec<Object>,
+) -> Dictionary {
+    let (w, h) = profile::media_size(profile, page.width, page.height);
+    let mut dict = Dictionary::new();
+    dict.set("Type", name("Page"));
+    dict.set("Parent", Object::Reference(parent));
+    dict.set("MediaBox", reals(&[0.0, 0.0, w, h]));
+    if profile.cmyk() {
+        let (bleed, slug) = (profile.bleed(), profile.slug());
+        let (m, s) = (bleed + slug, slug);
+        dict.set("BleedBox", reals(&[s, s, w - s, h - s]));
+        dict.set("TrimBox", reals(&[m, m, w - m, h - m]));
+    }
+    dict.set("Resources", Object::Reference(resources));
+    dict.set("Contents", Object::Reference(contents));
+    if !annots.is_empty() {
+        dict.set("Annots", Object::Array(annots));
+    }
+    dict
+}
+
+/// The resource dictionary every page shares: fonts and images by name.
+fn resources(
+    fonts: &BTreeMap<FontId, EmbeddedFont>,
+    images: &BTreeMap<ImageKey, PlacedImage>,
+) -> Dictionary {
+    let mut dict = Dictionary::new();
+    if !fonts.is_empty() {
+        let mut map = Dictionary::new();
+        for font in fonts.values() {
+            map.set(font.resource.as_str(), Object::Reference(font.id));
+        }
+        dict.set("Font", Object::Dictionary(map));
+    }
+    if !images.is_empty() {
+        let mut map = Dictionary::new();
+        for image in images.values() {
+            map.set(image.resource.as_str(), Object::Reference(image.id));
+        }
+        dict.set("XObject", Object::Dictionary(map));
+    }
+    dict
+}
+
+/// A face as the pages draw it: resource name, subset and font object.
+struct EmbeddedFont {
+    resource: String,
+    subset: embed::Subset,
+    id: ObjectId,
+}
+
+/// Embeds every face the pages use, subset to the glyphs drawn, under
+/// resource names and subset tags that depend only on the content.
+fn embed_fonts(
+    doc: &mut Document,
     pages: &[Page],
     fonts: &FontBook,
     cache: &Cache,
-) -> Result<BTreeMap<FontId, PdfFontId>, Vec<Diagnostic>> {
-    let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
+) -> Result<BTreeMap<FontId, EmbeddedFont>, Vec<Diagnostic>> {
+    let mut used: BTreeMap<FontId, Vec<(u16, &str)>> = BTreeMap::new();
     for run in pages.iter().flat_map(Page::texts) {
         used.entry(run.font)
             .or_default()
-            .extend(run.glyphs.iter().map(|g| g.id));
+            .extend(run.glyphs.iter().map(|g| (g.id, g.text.as_str())));
     }
-    let mut ids = BTreeMap::new();
+    let mut embedded = BTreeMap::new();
     for (font, glyphs) in used {
-        let parsed = cache.face(font, fonts)?;
-        let id = PdfFontId(subset_tag(&fonts.face(font).name, &glyphs));
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        ids.insert(font, id);
+        let face = cache.face(font, fonts)?;
+        let subset = embed::Subset::new(glyphs);
+        let glyph_set: BTreeSet<u16> = subset.glyphs().collect();
+        let tag = subset_tag(&fonts.face(font).name, &glyph_set);
+        let id = subset.write(&face, &tag, doc).map_err(|e| {
+            vec![Diagnostic::error(
+                None,
+                format!("font `{}`: {e}", fonts.face(font).path),
+            )]
+        })?;
+        let resource = format!("F{}", font.0);
+        embedded.insert(
+            font,
+            EmbeddedFont {
+                resource,
+                subset,
+                id,
+            },
+        );
     }
-    Ok(ids)
+    Ok(embedded)
 }
 
 /// Six capital letters derived from the face and its glyph set (ISO 32000-1, 9.6.4).
@@ -279,24 +350,32 @@ fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
 /// placement when the profile flattens images onto what is underneath.
 type ImageKey = (usize, Option<(usize, usize)>);
 
-/// Adds the images the pages draw (only those), under fixed ids, encoded
+/// An image as the pages draw it: resource name, object and pixel size.
+struct PlacedImage {
+    resource: String,
+    id: ObjectId,
+    width: u32,
+    height: u32,
+}
+
+/// Adds the images the pages draw (only those), under fixed names, encoded
 /// for the profile.
-fn register_images(
-    doc: &mut PdfDocument,
+fn embed_images(
+    doc: &mut Document,
     pages: &[Page],
     images: &[Vec<u8>],
     profile: Profile,
     cache: &Cache,
-) -> Result<BTreeMap<ImageKey, (printpdf::XObjectId, usize)>, Vec<Diagnostic>> {
+) -> Result<BTreeMap<ImageKey, PlacedImage>, Vec<Diagnostic>> {
     let palette = palette(pages);
-    let mut ids = BTreeMap::new();
+    let mut placed = BTreeMap::new();
     for (page_index, page) in pages.iter().enumerate() {
         for (item_index, item) in page.items.iter().enumerate() {
             let Item::Image { rect, image, .. } = item else {
                 continue;
             };
             let key = image_key(profile, *image, page_index, item_index);
-            if ids.contains_key(&key) {
+            if placed.contains_key(&key) {
                 continue;
             }
             let bytes = images.get(*image).ok_or_else(|| {
@@ -310,7 +389,7 @@ fn register_images(
                 rect: *rect,
                 backdrop: &backdrop,
             };
-            let xobject = cache
+            let encoded = cache
                 .image(bytes, &placement, profile, &palette)
                 .map_err(|e| {
                     vec![Diagnostic::error(
@@ -318,19 +397,23 @@ fn register_images(
                         format!("image #{image} could not be used ({e})"),
                     )]
                 })?;
-            let width = xobject.width.map_or(1, |px| px.0);
-            let id = printpdf::XObjectId(match key.1 {
+            let resource = match key.1 {
                 None => format!("Im{image}"),
                 Some((page, item)) => format!("Im{image}p{page}i{item}"),
-            });
-            doc.resources
-                .xobjects
-                .map
-                .insert(id.clone(), printpdf::XObject::External(xobject));
-            ids.insert(key, (id, width));
+            };
+            let id = encoded.add_to(doc);
+            placed.insert(
+                key,
+                PlacedImage {
+                    resource,
+                    id,
+                    width: encoded.width,
+                    height: encoded.height,
+                },
+            );
         }
     }
-    Ok(ids)
+    Ok(placed)
 }
 
 fn image_key(profile: Profile, image: usize, page: usize, item: usize) -> ImageKey {
@@ -375,7 +458,7 @@ fn backdrop(items: &[Item]) -> Vec<image::Shape> {
         .collect()
 }
 
-/// Writes one page's items as operations.
+/// Writes one page's items as a content stream.
 struct PageWriter<'a> {
     index: usize,
     height: Pt,
@@ -383,12 +466,20 @@ struct PageWriter<'a> {
     profile: Profile,
     /// Whether items are wrapped in marked content.
     tagged: bool,
-    font_ids: &'a BTreeMap<FontId, PdfFontId>,
-    image_ids: &'a BTreeMap<ImageKey, (printpdf::XObjectId, usize)>,
-    ops: Vec<Op>,
+    fonts: &'a BTreeMap<FontId, EmbeddedFont>,
+    images: &'a BTreeMap<ImageKey, PlacedImage>,
+    content: Content,
     marks: tags::PageMarks,
-    /// Link annotations written so far on the page.
-    annots: usize,
+    /// Link annotations, in drawing order.
+    annots: Vec<Object>,
+}
+
+/// What a page writer leaves: the content stream, what it tagged, and the
+/// page's link annotations.
+struct WrittenPage {
+    content: Vec<u8>,
+    marks: tags::PageMarks,
+    annots: Vec<Object>,
 }
 
 /// What the page writer is inside of.
@@ -398,21 +489,23 @@ enum Marked {
     Artifact,
 }
 
+/// A colour's operands: RGB on screen and in the archive, CMYK in print.
+fn components(color: Color, cmyk: bool) -> Vec<f64> {
+    if cmyk {
+        color.cmyk.to_vec()
+    } else {
+        color.rgb.to_vec()
+    }
+}
+
 impl PageWriter<'_> {
-    fn run(mut self, page: &Page, structure: Option<&Structure>) -> (Vec<Op>, tags::PageMarks) {
+    fn run(mut self, page: &Page, structure: Option<&Structure>) -> WrittenPage {
         // Print pages are larger than the trim (bleed, slug): one translate
         // keeps the whole layout in trim coordinates.
         let offset = self.profile.bleed() + self.profile.slug();
         if offset > 0.0 {
-            self.ops.extend([
-                Op::SaveGraphicsState,
-                Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Translate(
-                        printpdf::Pt(offset as f32),
-                        printpdf::Pt(offset as f32),
-                    ),
-                },
-            ]);
+            self.content.save();
+            self.content.transform([1.0, 0.0, 0.0, 1.0, offset, offset]);
         }
         let mut marked = Marked::Nothing;
         for (index, item) in page.items.iter().enumerate() {
@@ -424,20 +517,13 @@ impl PageWriter<'_> {
                 // An annotation: no page content.
             } else if let (Some(tag), Some(role)) = (tag, role) {
                 if marked == Marked::Artifact {
-                    self.ops.push(Op::EndMarkedContent);
+                    self.content.end_marked();
                     marked = Marked::Nothing;
                 }
                 let mcid = self.marks.mcid(tag);
-                let mut properties = BTreeMap::new();
-                properties.insert("MCID".to_string(), printpdf::DictItem::Int(mcid));
-                self.ops.push(Op::BeginMarkedContentWithProperties {
-                    tag: role.into(),
-                    properties: printpdf::DictItem::Dict { map: properties },
-                });
+                self.content.begin_marked(role, mcid);
             } else if self.tagged && marked == Marked::Nothing {
-                self.ops.push(Op::BeginMarkedContent {
-                    tag: "Artifact".into(),
-                });
+                self.content.begin_artifact();
                 marked = Marked::Artifact;
             }
             match item {
@@ -458,47 +544,45 @@ impl PageWriter<'_> {
                 Item::Link { rect, url, .. } => self.handle_link(rect, url, tag),
             }
             if tag.is_some() && role.is_some() && !matches!(item, Item::Link { .. }) {
-                self.ops.push(Op::EndMarkedContent);
+                self.content.end_marked();
             }
         }
         if self.profile.slug() > 0.0 {
             if self.tagged && marked == Marked::Nothing {
-                self.ops.push(Op::BeginMarkedContent {
-                    tag: "Artifact".into(),
-                });
+                self.content.begin_artifact();
                 marked = Marked::Artifact;
             }
             self.crop_marks();
         }
         if marked == Marked::Artifact {
-            self.ops.push(Op::EndMarkedContent);
+            self.content.end_marked();
         }
         if offset > 0.0 {
-            self.ops.push(Op::RestoreGraphicsState);
+            self.content.restore();
         }
-        (self.ops, self.marks)
-    }
-
-    /// The colour operator for a template colour: its CMYK values in print,
-    /// its RGB values otherwise.
-    fn color(&self, color: Color) -> printpdf::Color {
-        if self.profile.cmyk() {
-            let [c, m, y, k] = color.cmyk.map(|v| v as f32);
-            printpdf::Color::Cmyk(printpdf::Cmyk::new(c, m, y, k, None))
-        } else {
-            let [r, g, b] = color.rgb.map(|v| v as f32);
-            printpdf::Color::Rgb(printpdf::Rgb::new(r, g, b, None))
+        WrittenPage {
+            content: self.content.finish(),
+            marks: self.marks,
+            annots: self.annots,
         }
     }
 
-    /// Text colour: as [`PageWriter::color`], except that black text is
-    /// always 100 % K alone. Rich black in small type misregisters into
+    /// The fill colour: a template colour's CMYK values in print, its RGB
+    /// values otherwise.
+    fn fill_color(&mut self, color: Color) {
+        self.content
+            .fill_color(&components(color, self.profile.cmyk()));
+    }
+
+    /// Text colour: as [`PageWriter::fill_color`], except that black text
+    /// is always 100 % K alone. Rich black in small type misregisters into
     /// coloured fringes.
-    fn text_color(&self, color: Color) -> printpdf::Color {
+    fn text_color(&mut self, color: Color) {
         if self.profile.cmyk() && color.cmyk[3] >= 1.0 {
-            return printpdf::Color::Cmyk(printpdf::Cmyk::new(0.0, 0.0, 0.0, 1.0, None));
+            self.content.fill_color(&[0.0, 0.0, 0.0, 1.0]);
+        } else {
+            self.fill_color(color);
         }
-        self.color(color)
     }
 
     /// Crop marks at the trim corners, from the bleed edge 5 mm outwards,
@@ -506,170 +590,90 @@ impl PageWriter<'_> {
     fn crop_marks(&mut self) {
         let (start, end) = (profile::BLEED, profile::BLEED + mm(5.0));
         let (w, h) = (self.width, self.height);
-        let mut segments = Vec::new();
+        self.content.stroke_color(&[1.0, 1.0, 1.0, 1.0]);
+        self.content.line_width(0.25);
         for (x, out_x) in [(0.0, -1.0), (w, 1.0)] {
             for (y, out_y) in [(0.0, -1.0), (h, 1.0)] {
-                segments.push(((x + out_x * start, y), (x + out_x * end, y)));
-                segments.push(((x, y + out_y * start), (x, y + out_y * end)));
+                // PDF coordinates (y up, trim origin): no flip.
+                self.content
+                    .line((x + out_x * start, y), (x + out_x * end, y));
+                self.content
+                    .line((x, y + out_y * start), (x, y + out_y * end));
             }
-        }
-        let registration = printpdf::Color::Cmyk(printpdf::Cmyk::new(1.0, 1.0, 1.0, 1.0, None));
-        self.ops.extend([
-            Op::SetOutlineColor { col: registration },
-            Op::SetOutlineThickness {
-                pt: printpdf::Pt(0.25),
-            },
-        ]);
-        for ((x0, y0), (x1, y1)) in segments {
-            // PDF coordinates (y up, trim origin): no flip.
-            let point = |x: Pt, y: Pt| LinePoint {
-                p: printpdf::Point {
-                    x: printpdf::Pt(x as f32),
-                    y: printpdf::Pt(y as f32),
-                },
-                bezier: false,
-            };
-            self.ops.push(Op::DrawLine {
-                line: printpdf::Line {
-                    points: vec![point(x0, y0), point(x1, y1)],
-                    is_closed: false,
-                },
-            });
         }
     }
 
     /// Page y (down from the top) to PDF y (up from the bottom).
-    fn flip(&self, y: Pt) -> printpdf::Pt {
-        printpdf::Pt((self.height - y) as f32)
+    fn flip(&self, y: Pt) -> Pt {
+        self.height - y
     }
 
-    fn point(&self, p: Point) -> printpdf::Point {
-        printpdf::Point {
-            x: printpdf::Pt(p.x as f32),
-            y: self.flip(p.y),
-        }
+    fn point(&self, p: Point) -> (Pt, Pt) {
+        (p.x, self.flip(p.y))
     }
 
     fn handle_text(&mut self, run: &TextRun) {
-        let Some(font) = self.font_ids.get(&run.font) else {
+        let Some(font) = self.fonts.get(&run.font) else {
             return;
         };
-        let glyphs = run
-            .glyphs
-            .iter()
-            .map(|g| {
-                // The viewer advances by the font's own width; the TJ number
-                // moves the pen the rest of the way (kerning, tracking).
-                let offset = -(g.advance - g.font_advance) * 1000.0 / run.size;
-                Codepoint::with_cid(g.id, offset as f32, g.text.clone())
-            })
-            .collect();
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor {
-                col: self.text_color(run.color),
-            },
-            Op::SetFont {
-                font: PdfFontHandle::External(font.clone()),
-                size: printpdf::Pt(run.size as f32),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(
-                    printpdf::Pt(run.origin.x as f32),
-                    self.flip(run.origin.y),
-                ),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(glyphs)],
-            },
-            Op::EndTextSection,
-        ]);
+        self.content.begin_text();
+        self.text_color(run.color);
+        self.content.font(&font.resource, run.size);
+        self.content.text_at(run.origin.x, self.flip(run.origin.y));
+        // The viewer advances by the font's own width (/W); the TJ number
+        // moves the pen the rest of the way (kerning, tracking).
+        let glyphs = run.glyphs.iter().filter_map(|g| {
+            let code = font.subset.code(g.id)?;
+            Some((code, -(g.advance - g.font_advance) * 1000.0 / run.size))
+        });
+        self.content.show_glyphs(glyphs);
+        self.content.end_text();
     }
 
     fn handle_rule(&mut self, from: Point, to: Point, width: Pt, color: Color) {
-        let points = vec![
-            LinePoint {
-                p: self.point(from),
-                bezier: false,
-            },
-            LinePoint {
-                p: self.point(to),
-                bezier: false,
-            },
-        ];
-        self.ops.extend([
-            Op::SetOutlineColor {
-                col: self.color(color),
-            },
-            Op::SetOutlineThickness {
-                pt: printpdf::Pt(width as f32),
-            },
-            Op::DrawLine {
-                line: printpdf::Line {
-                    points,
-                    is_closed: false,
-                },
-            },
-        ]);
+        self.content
+            .stroke_color(&components(color, self.profile.cmyk()));
+        self.content.line_width(width);
+        self.content.line(self.point(from), self.point(to));
     }
 
     fn handle_fill(&mut self, rect: &Rect, color: Color) {
         let rect = self.bleed(rect);
-        self.ops.extend([
-            Op::SetFillColor {
-                col: self.color(color),
-            },
-            Op::DrawRectangle {
-                rectangle: printpdf::Rect {
-                    x: printpdf::Pt(rect.x as f32),
-                    y: self.flip(rect.bottom()),
-                    width: printpdf::Pt(rect.width as f32),
-                    height: printpdf::Pt(rect.height as f32),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
-                },
-            },
-        ]);
+        self.fill_color(color);
+        self.content
+            .fill_rect(rect.x, self.flip(rect.bottom()), rect.width, rect.height);
     }
 
     fn handle_disc(&mut self, center: Point, radius: Pt, color: Color) {
         // Four cubic arcs; 0.5523 is the usual circle constant 4(√2−1)/3.
         let k = radius * 0.552_284_75;
         let (cx, cy) = (center.x, center.y);
-        let pts = [
-            ((cx + radius, cy), false),
-            ((cx + radius, cy + k), true),
-            ((cx + k, cy + radius), true),
-            ((cx, cy + radius), false),
-            ((cx - k, cy + radius), true),
-            ((cx - radius, cy + k), true),
-            ((cx - radius, cy), false),
-            ((cx - radius, cy - k), true),
-            ((cx - k, cy - radius), true),
-            ((cx, cy - radius), false),
-            ((cx + k, cy - radius), true),
-            ((cx + radius, cy - k), true),
-            ((cx + radius, cy), false),
+        let height = self.height;
+        let p = |x: Pt, y: Pt| (x, height - y);
+        let segments = [
+            [
+                p(cx + radius, cy + k),
+                p(cx + k, cy + radius),
+                p(cx, cy + radius),
+            ],
+            [
+                p(cx - k, cy + radius),
+                p(cx - radius, cy + k),
+                p(cx - radius, cy),
+            ],
+            [
+                p(cx - radius, cy - k),
+                p(cx - k, cy - radius),
+                p(cx, cy - radius),
+            ],
+            [
+                p(cx + k, cy - radius),
+                p(cx + radius, cy - k),
+                p(cx + radius, cy),
+            ],
         ];
-        let points = pts
-            .iter()
-            .map(|&((x, y), bezier)| LinePoint {
-                p: self.point(Point { x, y }),
-                bezier,
-            })
-            .collect();
-        self.ops.extend([
-            Op::SetFillColor {
-                col: self.color(color),
-            },
-            Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing { points }],
-                    mode: PaintMode::Fill,
-                    winding_order: WindingOrder::NonZero,
-                },
-            },
-        ]);
+        self.fill_color(color);
+        self.content.fill_curves(p(cx + radius, cy), &segments);
     }
 
     /// A fill that touches a page edge runs on into the bleed there, so a
@@ -699,23 +703,20 @@ impl PageWriter<'_> {
         }
     }
 
+    /// The image at the rectangle's width, its height from the image's
+    /// proportions, standing on the rectangle's bottom edge.
     fn handle_image(&mut self, rect: &Rect, image: usize, item: usize) {
         let key = image_key(self.profile, image, self.index, item);
-        let Some((id, pixels)) = self.image_ids.get(&key) else {
+        let Some(placed) = self.images.get(&key) else {
             return;
         };
-        // printpdf sizes an image as pixels / dpi inches: choose the dpi that
-        // gives the requested width.
-        let dpi = *pixels as f64 * 72.0 / rect.width;
-        self.ops.push(Op::UseXobject {
-            id: id.clone(),
-            transform: XObjectTransform {
-                translate_x: Some(printpdf::Pt(rect.x as f32)),
-                translate_y: Some(self.flip(rect.bottom())),
-                dpi: Some(dpi as f32),
-                ..Default::default()
-            },
-        });
+        let width = rect.width;
+        let height = width * f64::from(placed.height) / f64::from(placed.width.max(1));
+        self.content.save();
+        self.content
+            .transform([width, 0.0, 0.0, height, rect.x, self.flip(rect.bottom())]);
+        self.content.paint(&placed.resource);
+        self.content.restore();
     }
 
     fn handle_link(&mut self, rect: &Rect, url: &str, tag: Option<usize>) {
@@ -723,26 +724,25 @@ impl PageWriter<'_> {
             return;
         }
         if let Some(tag) = tag {
-            let index = self.annots;
-            self.marks
-                .content
-                .push(tags::Content::Annot(index, tag, url.to_string()));
+            self.marks.content.push(tags::Content::Annot(
+                self.annots.len(),
+                tag,
+                url.to_string(),
+            ));
         }
-        self.annots += 1;
-        let area = printpdf::Rect::from_xywh(
-            printpdf::Pt(rect.x as f32),
-            self.flip(rect.bottom()),
-            printpdf::Pt(rect.width as f32),
-            printpdf::Pt(rect.height as f32),
+        let (x0, y0) = (rect.x, self.flip(rect.bottom()));
+        let mut action = Dictionary::new();
+        action.set("S", name("URI"));
+        action.set(
+            "URI",
+            Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
         );
-        self.ops.push(Op::LinkAnnotation {
-            link: LinkAnnotation::new(
-                area,
-                Actions::Uri(url.to_string()),
-                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                Some(ColorArray::Transparent),
-                None,
-            ),
-        });
+        let mut link = Dictionary::new();
+        link.set("Type", name("Annot"));
+        link.set("Subtype", name("Link"));
+        link.set("Rect", reals(&[x0, y0, x0 + rect.width, y0 + rect.height]));
+        link.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+        link.set("A", Object::Dictionary(action));
+        self.annots.push(Object::Dictionary(link));
     }
 }

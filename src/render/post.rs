@@ -1,11 +1,9 @@
-//! The lopdf post-pass (render stage, after printpdf): fixes what printpdf
-//! leaves random or wrong (IDs, Info, boxes), slims the font subsets, and
-//! adds what each output profile's standard asks for: for print (PDF/X-4)
-//! trim and bleed boxes, no annotations and a CMYK output intent; for the
-//! archive (PDF/A) XMP, an sRGB output intent, printable annotations and,
-//! for PDF/A-1b, CIDSets. Then it saves, with object streams where the
-//! standard allows them. printpdf's own PDF/A and PDF/X settings are wrong
-//! (see shared/notes/pdf-profiles.md), so none of this goes through them.
+//! The post-pass (render stage, after the pages and fonts are written):
+//! the document ID and Info, `/Lang`, and what each output profile's
+//! standard asks for: for print (PDF/X-4) a CMYK output intent and sRGB
+//! tags on photos; for the archive (PDF/A) XMP, an sRGB output intent,
+//! printable annotations and, for PDF/A-1b, CIDSets. Then it saves, with
+//! object streams where the standard allows them.
 
 use std::sync::OnceLock;
 
@@ -17,7 +15,7 @@ use super::xmp::{self, Claim, DocInfo};
 use super::{Meta, PRODUCER, fnv1a, sfnt};
 use crate::layout::page::Page;
 
-/// Runs every step the profile needs on printpdf's document.
+/// Runs every step the profile needs on the written document.
 pub fn finish(lo: &mut Document, meta: &Meta, pages: &[Page], profile: Profile) {
     let id = document_id(meta, pages, profile);
     let hex = Object::String(id.to_vec(), StringFormat::Hexadecimal);
@@ -33,8 +31,6 @@ pub fn finish(lo: &mut Document, meta: &Meta, pages: &[Page], profile: Profile) 
         prefs.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
-    slim_fonts(lo);
-    tidy_pages(lo, pages, profile);
     match profile {
         Profile::Screen => {}
         Profile::Print { .. } => {
@@ -58,10 +54,6 @@ pub fn finish(lo: &mut Document, meta: &Meta, pages: &[Page], profile: Profile) 
         }
     }
     lo.version = profile.version().into();
-    // Drop what nothing refers to any more (empty resource dictionaries),
-    // then number the rest densely.
-    lo.prune_objects();
-    lo.renumber_objects();
 }
 
 /// Compresses the streams and writes the file: object and cross-reference
@@ -78,6 +70,9 @@ pub fn save(lo: &mut Document, profile: Profile) -> std::io::Result<Vec<u8>> {
         options.object_stream_config.compression_level = flate::EVERY_BUILD;
         lo.save_with_options(&mut bytes, options)?;
     } else {
+        // A classic cross-reference table (lopdf's new documents default
+        // to a stream, which PDF 1.4 does not have).
+        lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
         lo.save_to(&mut bytes)?;
     }
     Ok(bytes)
@@ -112,8 +107,7 @@ fn doc_info(meta: &Meta) -> DocInfo {
     }
 }
 
-/// Replaces printpdf's Info (which joins keywords with "," and claims
-/// PDF/X with an empty `/GTS_PDFXVersion`) with ours.
+/// The Info dictionary (PDF/X-4 also wants its version and `/Trapped` there).
 fn set_info(lo: &mut Document, info: &DocInfo, profile: Profile) {
     let date = || Object::String(info.pdf_date().into_bytes(), StringFormat::Literal);
     let mut dict = Dictionary::new();
@@ -191,25 +185,8 @@ fn font_programs(lo: &Document) -> Vec<(ObjectId, ObjectId)> {
         .collect()
 }
 
-/// Strips hinting and names from every embedded subset (see [`sfnt`]).
-fn slim_fonts(lo: &mut Document) {
-    for (_, program) in font_programs(lo) {
-        let Ok(stream) = lo.get_object_mut(program).and_then(Object::as_stream_mut) else {
-            continue;
-        };
-        let Ok(plain) = stream.get_plain_content() else {
-            continue;
-        };
-        if let Some(slim) = sfnt::strip_hinting(&plain, sfnt::Names::Drop) {
-            stream.dict.set("Length1", slim.len() as i64);
-            stream.set_plain_content(slim);
-            stream.allows_compression = true;
-        }
-    }
-}
-
 /// PDF/A-1 wants each subset's CIDSet: every CID the program holds, which
-/// with printpdf's compact renumbering and Identity CIDToGIDMap is 0..numGlyphs.
+/// with the subsets' compact numbering and Identity CIDToGIDMap is 0..numGlyphs.
 fn add_cid_sets(lo: &mut Document) {
     for (descriptor, program) in font_programs(lo) {
         let count = lo
@@ -229,70 +206,6 @@ fn add_cid_sets(lo: &mut Document) {
             dict.set("CIDSet", Object::Reference(set));
         }
     }
-}
-
-/// Page boxes written from the layout's sizes (printpdf writes boxes as
-/// `[x y width height]`, and has no BleedBox), empty `/Annots` and empty
-/// resource dictionaries dropped, annotations dropped from print files.
-fn tidy_pages(lo: &mut Document, pages: &[Page], profile: Profile) {
-    let ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
-    for (id, page) in ids.into_iter().zip(pages) {
-        let (bleed, slug) = (profile.bleed(), profile.slug());
-        let (w, h) = super::profile::media_size(profile, page.width, page.height);
-        let resources = {
-            let Ok(dict) = lo.get_dictionary_mut(id) else {
-                continue;
-            };
-            dict.set("MediaBox", reals(&[0.0, 0.0, w, h]));
-            dict.remove(b"CropBox");
-            dict.remove(b"TrimBox");
-            if profile.cmyk() {
-                let (m, s) = (bleed + slug, slug);
-                dict.set("BleedBox", reals(&[s, s, w - s, h - s]));
-                dict.set("TrimBox", reals(&[m, m, w - m, h - m]));
-            }
-            let no_annotations = dict
-                .get(b"Annots")
-                .and_then(Object::as_array)
-                .is_ok_and(Vec::is_empty);
-            if no_annotations || !profile.links() {
-                dict.remove(b"Annots");
-            }
-            dict.get(b"Resources").and_then(Object::as_reference).ok()
-        };
-        if let Some(resources) = resources {
-            drop_empty_resources(lo, resources);
-        }
-    }
-}
-
-/// Removes resource categories that name nothing (printpdf always writes
-/// ExtGState, Shading and XObject dictionaries).
-fn drop_empty_resources(lo: &mut Document, resources: ObjectId) {
-    let Ok(dict) = lo.get_dictionary(resources) else {
-        return;
-    };
-    let empty: Vec<Vec<u8>> = dict
-        .iter()
-        .filter(|(_, value)| {
-            let target = match value {
-                Object::Reference(r) => lo.get_dictionary(*r).ok(),
-                Object::Dictionary(d) => Some(d),
-                _ => None,
-            };
-            target.is_some_and(|d| d.is_empty())
-        })
-        .map(|(key, _)| key.clone())
-        .collect();
-    if let Ok(dict) = lo.get_dictionary_mut(resources) {
-        for key in empty {
-            dict.remove(&key);
-        }
-    }
-}
-
-fn reals(values: &[f64]) -> Object {
-    Object::Array(values.iter().map(|v| Object::Real(*v as f32)).collect())
 }
 
 /// PDF/A wants every annotation printable (`/F 4`).

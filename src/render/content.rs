@@ -1,0 +1,274 @@
+//! Content streams (render stage): PDF page operators written straight into
+//! bytes, in PDF coordinates (y up), with numbers in a short fixed-precision
+//! form. The page writer in `render` decides what to draw; this only knows
+//! how each operator is spelled (ISO 32000-1, 8 and 9).
+
+/// A page's content stream being written.
+#[derive(Debug, Default)]
+pub struct Content {
+    bytes: Vec<u8>,
+}
+
+impl Content {
+    /// An empty stream with room for a typical factsheet page.
+    pub fn new() -> Self {
+        Content {
+            bytes: Vec::with_capacity(16 * 1024),
+        }
+    }
+
+    /// The finished operators.
+    pub fn finish(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// Appends `v` with at most three decimals, no trailing zeros and never
+    /// `-0`, then a space (three decimals are 1/3000 mm on the page).
+    fn number(&mut self, v: f64) {
+        write_number(&mut self.bytes, v);
+        self.bytes.push(b' ');
+    }
+
+    fn numbers(&mut self, values: &[f64]) {
+        for v in values {
+            self.number(*v);
+        }
+    }
+
+    fn op(&mut self, operator: &str) {
+        self.bytes.extend_from_slice(operator.as_bytes());
+        self.bytes.push(b'\n');
+    }
+
+    fn name(&mut self, name: &str) {
+        self.bytes.push(b'/');
+        self.bytes.extend_from_slice(name.as_bytes());
+        self.bytes.push(b' ');
+    }
+
+    /// `q`: saves the graphics state.
+    pub fn save(&mut self) {
+        self.op("q");
+    }
+
+    /// `Q`: restores the graphics state.
+    pub fn restore(&mut self) {
+        self.op("Q");
+    }
+
+    /// `cm`: concatenates `[a b c d e f]` to the transformation matrix.
+    pub fn transform(&mut self, matrix: [f64; 6]) {
+        self.numbers(&matrix);
+        self.op("cm");
+    }
+
+    /// `rg` or `k`: the fill colour (three components RGB, four CMYK).
+    pub fn fill_color(&mut self, components: &[f64]) {
+        self.numbers(components);
+        self.op(if components.len() == 4 { "k" } else { "rg" });
+    }
+
+    /// `RG` or `K`: the stroke colour.
+    pub fn stroke_color(&mut self, components: &[f64]) {
+        self.numbers(components);
+        self.op(if components.len() == 4 { "K" } else { "RG" });
+    }
+
+    /// `w`: the line width.
+    pub fn line_width(&mut self, width: f64) {
+        self.number(width);
+        self.op("w");
+    }
+
+    /// A straight line from `a` to `b`, stroked.
+    pub fn line(&mut self, a: (f64, f64), b: (f64, f64)) {
+        self.numbers(&[a.0, a.1]);
+        self.op("m");
+        self.numbers(&[b.0, b.1]);
+        self.op("l");
+        self.op("S");
+    }
+
+    /// A rectangle from its lower-left corner, filled.
+    pub fn fill_rect(&mut self, x: f64, y: f64, width: f64, height: f64) {
+        self.numbers(&[x, y, width, height]);
+        self.op("re");
+        self.op("f");
+    }
+
+    /// A closed path of cubic Bézier segments from `start`, each segment
+    /// `[c1, c2, end]`, filled with the non-zero rule.
+    pub fn fill_curves(&mut self, start: (f64, f64), segments: &[[(f64, f64); 3]]) {
+        self.numbers(&[start.0, start.1]);
+        self.op("m");
+        for [c1, c2, end] in segments {
+            self.numbers(&[c1.0, c1.1, c2.0, c2.1, end.0, end.1]);
+            self.op("c");
+        }
+        self.op("h");
+        self.op("f");
+    }
+
+    /// `Do`: paints the XObject called `name` (unit square, scaled by `cm`).
+    pub fn paint(&mut self, name: &str) {
+        self.name(name);
+        self.op("Do");
+    }
+
+    /// `BT`: starts a text object.
+    pub fn begin_text(&mut self) {
+        self.op("BT");
+    }
+
+    /// `ET`: ends a text object.
+    pub fn end_text(&mut self) {
+        self.op("ET");
+    }
+
+    /// `Tf`: font resource `name` at `size`.
+    pub fn font(&mut self, name: &str, size: f64) {
+        self.name(name);
+        self.number(size);
+        self.op("Tf");
+    }
+
+    /// `Tm`: the text matrix, unscaled, at `(x, y)`.
+    pub fn text_at(&mut self, x: f64, y: f64) {
+        self.numbers(&[1.0, 0.0, 0.0, 1.0, x, y]);
+        self.op("Tm");
+    }
+
+    /// `TJ`: two-byte glyph codes, each followed by its adjustment in
+    /// thousandths of an em (positive moves left). Codes between
+    /// adjustments share one hex string.
+    pub fn show_glyphs(&mut self, glyphs: impl IntoIterator<Item = (u16, f64)>) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.bytes.push(b'[');
+        let mut open = false;
+        for (code, adjustment) in glyphs {
+            if !open {
+                self.bytes.push(b'<');
+                open = true;
+            }
+            for shift in [12, 8, 4, 0] {
+                self.bytes.push(HEX[usize::from((code >> shift) & 0xF)]);
+            }
+            if round_milli(adjustment) != 0 {
+                self.bytes.push(b'>');
+                open = false;
+                write_number(&mut self.bytes, adjustment);
+            }
+        }
+        if open {
+            self.bytes.push(b'>');
+        }
+        self.bytes.extend_from_slice(b"] ");
+        self.op("TJ");
+    }
+
+    /// `BDC` with an MCID: starts tagged content of structure type `tag`.
+    pub fn begin_marked(&mut self, tag: &str, mcid: i64) {
+        self.name(tag);
+        self.bytes.extend_from_slice(b"<</MCID ");
+        write_integer(&mut self.bytes, mcid.unsigned_abs());
+        self.bytes.extend_from_slice(b">> ");
+        self.op("BDC");
+    }
+
+    /// `BMC`: starts untagged marked content (`Artifact`).
+    pub fn begin_artifact(&mut self) {
+        self.name("Artifact");
+        self.op("BMC");
+    }
+
+    /// `EMC`: ends marked content.
+    pub fn end_marked(&mut self) {
+        self.op("EMC");
+    }
+}
+
+/// `v` in thousandths, rounded half away from zero.
+fn round_milli(v: f64) -> i64 {
+    (v * 1000.0).round() as i64
+}
+
+/// Writes `v` with at most three decimals and no trailing zeros (no
+/// allocation: a page writes thousands of numbers).
+fn write_number(out: &mut Vec<u8>, v: f64) {
+    let milli = round_milli(v);
+    if milli < 0 {
+        out.push(b'-');
+    }
+    let milli = milli.unsigned_abs();
+    write_integer(out, milli / 1000);
+    let frac = milli % 1000;
+    if frac != 0 {
+        let digits = [frac / 100, frac / 10 % 10, frac % 10].map(|d| b'0' + d as u8);
+        let len = if frac.is_multiple_of(100) {
+            1
+        } else if frac.is_multiple_of(10) {
+            2
+        } else {
+            3
+        };
+        out.push(b'.');
+        out.extend_from_slice(&digits[..len]);
+    }
+}
+
+fn write_integer(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(v: f64) -> String {
+        let mut out = Vec::new();
+        write_number(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_short_and_never_negative_zero() {
+        assert_eq!(written(0.0), "0");
+        assert_eq!(written(-0.0001), "0");
+        assert_eq!(written(12.5), "12.5");
+        assert_eq!(written(-3.14259), "-3.143");
+        assert_eq!(written(595.27559), "595.276");
+        assert_eq!(written(1.0005), "1.001");
+        assert_eq!(written(-120.0), "-120");
+    }
+
+    #[test]
+    fn glyphs_between_adjustments_share_a_string() {
+        let mut c = Content::new();
+        c.show_glyphs([(1, 0.0), (0x2A, -20.0), (0xBEEF, 0.0), (3, 0.0)]);
+        assert_eq!(
+            String::from_utf8(c.finish()).unwrap(),
+            "[<0001002A>-20<BEEF0003>] TJ\n"
+        );
+    }
+
+    #[test]
+    fn marked_content_carries_its_mcid() {
+        let mut c = Content::new();
+        c.begin_marked("P", 7);
+        c.end_marked();
+        assert_eq!(
+            String::from_utf8(c.finish()).unwrap(),
+            "/P <</MCID 7>> BDC\nEMC\n"
+        );
+    }
+}
