@@ -13,6 +13,7 @@
 
 mod content;
 mod embed;
+mod file;
 mod flate;
 mod image;
 mod post;
@@ -209,12 +210,7 @@ pub fn render(
     if let Some(structure) = structure {
         tags::write(&mut doc, structure, pages, &marks);
     }
-    let bytes = post::save(&mut doc, profile).map_err(|e| {
-        vec![Diagnostic::error(
-            None,
-            format!("could not write the PDF ({e})"),
-        )]
-    })?;
+    let bytes = post::save(&mut doc, profile);
     Ok(Warned {
         value: bytes,
         warnings: Vec::new(),

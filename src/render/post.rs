@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use lopdf::{Dictionary, Document, Object, ObjectId, SaveOptions, Stream, StringFormat};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::flate;
 use super::profile::{PdfA, Profile};
@@ -58,24 +58,9 @@ pub fn finish(lo: &mut Document, meta: &Meta, pages: &[Page], profile: Profile) 
 
 /// Compresses the streams and writes the file: object and cross-reference
 /// streams (dictionaries compressed too) unless the standard is PDF/A-1.
-pub fn save(lo: &mut Document, profile: Profile) -> std::io::Result<Vec<u8>> {
+pub fn save(lo: &mut Document, profile: Profile) -> Vec<u8> {
     compress_streams(lo);
-    let mut bytes = Vec::new();
-    if profile.object_streams() {
-        let mut options = SaveOptions {
-            use_object_streams: true,
-            use_xref_streams: true,
-            ..SaveOptions::default()
-        };
-        options.object_stream_config.compression_level = flate::EVERY_BUILD;
-        lo.save_with_options(&mut bytes, options)?;
-    } else {
-        // A classic cross-reference table (lopdf's new documents default
-        // to a stream, which PDF 1.4 does not have).
-        lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
-        lo.save_to(&mut bytes)?;
-    }
-    Ok(bytes)
+    super::file::write(lo, profile.object_streams())
 }
 
 /// Compresses every stream that may be and is not yet (what lopdf's
