@@ -85,7 +85,7 @@ pub fn run(
     Ok(format!(
         "input: {input}\n\
          resources (template, labels, fonts, logo) loaded once: {load:.1} ms\n\
-         one factsheet, layout + render in process ({n} runs): mean {mean:.2} ms, min {min:.2} ms, max {max:.2} ms; {bytes} bytes\n\
+         one factsheet, layout + render in process ({n} runs): median {median:.2} ms, mean {mean:.2} ms, min {min:.2} ms, max {max:.2} ms; {bytes} bytes\n\
          of which layout {layout:.2} ms, render {render:.2} ms (means)\n\
          set of {count} ({programmes} programmes × {years} years) on {threads} threads, written to {out}: {wall:.3} s wall, {rate:.0} factsheets/s, {failures} failed\n\
          peak memory (VmHWM): {peak}\n",
@@ -94,6 +94,7 @@ pub fn run(
         n = times.len(),
         mean = ms(mean),
         min = ms(times[0]),
+        median = ms(times[times.len() / 2]),
         max = ms(times[times.len() - 1]),
         programmes = options.programmes,
         years = options.years,
