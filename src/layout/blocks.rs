@@ -76,7 +76,7 @@ impl Ctx<'_> {
         );
         let heading_lines = self.tagged(heading_lines, h2);
         let after_content = units.last().is_some_and(|u| u.kind != UnitKind::FrameBreak);
-        let mut heading = text_unit(&heading_lines, &heading_style, UnitKind::Heading, &title);
+        let mut heading = text_unit(heading_lines, &heading_style, UnitKind::Heading, &title);
         heading.src = Some(section.span.clone());
         heading.advance = if after_content { rhythm.section } else { 0.0 };
         units.push(heading);
@@ -93,13 +93,13 @@ impl Ctx<'_> {
             let element = self.element(Role::P, sect);
             let lines = self.tagged(lines, element);
             let count = lines.len();
-            for (k, line) in lines.iter().enumerate() {
+            for (k, line) in lines.into_iter().enumerate() {
                 let kind = if k == 0 {
                     UnitKind::FirstLine
                 } else {
                     UnitKind::Line
                 };
-                let mut unit = text_unit(std::slice::from_ref(line), &body, kind, &title);
+                let mut unit = text_unit(vec![line], &body, kind, &title);
                 unit.src = Some(section.span.clone());
                 unit.advance = match (k, p) {
                     (0, 0) => rhythm.heading,
@@ -185,8 +185,8 @@ impl Ctx<'_> {
         let table_element = self.element(Role::Table, Structure::ROOT);
         let caption_element = self.element(Role::Caption, table_element);
         let caption_line = set_line(self.shaper, &caption, &caption_style, Some(&table.span));
-        let caption_line = self.tagged(vec![caption_line], caption_element);
-        let mut items = line_items(&caption_line[0], 0.0, 0.0);
+        let mut caption_line = self.tagged(vec![caption_line], caption_element);
+        let mut items = line_items(caption_line.remove(0), 0.0, 0.0);
         let rule = |y: Pt, thickness: Pt, color| Item::Rule {
             from: Point { x: 0.0, y },
             to: Point { x: width, y },
@@ -223,21 +223,23 @@ impl Ctx<'_> {
             let shown = self.exact_value(value, indicator.unit);
             let value_line = set_line(self.shaper, &shown, &value_style, Some(&table.span));
             let value_line = self.tagged(vec![value_line], td).remove(0);
-            items.extend(line_items(&value_line, width - value_line.width, baseline));
-            for (k, line) in label.iter().enumerate() {
+            let value_x = width - value_line.width;
+            items.extend(line_items(value_line, value_x, baseline));
+            let label_lines = label.len();
+            for (k, line) in label.into_iter().enumerate() {
                 items.extend(line_items(
                     line,
                     0.0,
                     baseline + k as Pt * label_style.leading,
                 ));
             }
-            let last = baseline + (label.len().max(1) - 1) as Pt * label_style.leading;
+            let last = baseline + (label_lines.max(1) - 1) as Pt * label_style.leading;
             items.push(rule(
                 last + tables.rule_below_baseline_pt,
                 tables.row_rule_pt,
                 hairline,
             ));
-            lines += label.len();
+            lines += label_lines;
             baseline = last + rhythm.table_row;
         }
         let extent = baseline - rhythm.table_row;
@@ -254,8 +256,8 @@ impl Ctx<'_> {
         let sect = self.element(Role::Sect, Structure::ROOT);
         let heading = self.element(Role::H2, sect);
         let caption_line = set_line(self.shaper, &caption, &caption_style, None);
-        let caption_line = self.tagged(vec![caption_line], heading);
-        let mut items = line_items(&caption_line[0], 0.0, 0.0);
+        let mut caption_line = self.tagged(vec![caption_line], heading);
+        let mut items = line_items(caption_line.remove(0), 0.0, 0.0);
         let mut baseline = caption_style.leading;
         let mut lines = 1;
         for link in &self.edition.links {
@@ -282,7 +284,7 @@ impl Ctx<'_> {
             let paragraph = self.element(Role::P, sect);
             let label = self.tagged(label, paragraph);
             let text = self.tagged(text, paragraph);
-            for line in label.iter().chain(&text) {
+            for line in label.into_iter().chain(text) {
                 items.extend(line_items(line, 0.0, baseline));
                 baseline += label_style.leading;
                 lines += 1;
@@ -307,8 +309,8 @@ impl Ctx<'_> {
         let sect = self.element(Role::Sect, Structure::ROOT);
         let heading = self.element(Role::H2, sect);
         let caption_line = set_line(self.shaper, &caption, &caption_style, None);
-        let caption_line = self.tagged(vec![caption_line], heading);
-        let mut text_items = line_items(&caption_line[0], pad, 0.0);
+        let mut caption_line = self.tagged(vec![caption_line], heading);
+        let mut text_items = line_items(caption_line.remove(0), pad, 0.0);
         let mut baseline = caption_style.leading;
         let mut lines = 1;
         for contact in &self.edition.contacts {
@@ -333,7 +335,7 @@ impl Ctx<'_> {
             block.extend(set(&[email], &email_style, &mut self.warnings));
             let paragraph = self.element(Role::P, sect);
             let block = self.tagged(block, paragraph);
-            for line in &block {
+            for line in block {
                 text_items.extend(line_items(line, pad, baseline));
                 baseline += name_style.leading;
                 lines += 1;
@@ -398,15 +400,16 @@ fn push_block(units: &mut Vec<Unit>, mut unit: Unit, after_block: Pt) {
 }
 
 /// A unit made of set lines one leading apart.
-fn text_unit(lines: &[Line], style: &TextStyle, kind: UnitKind, section: &str) -> Unit {
+fn text_unit(lines: Vec<Line>, style: &TextStyle, kind: UnitKind, section: &str) -> Unit {
+    let count = lines.len();
     let items = lines
-        .iter()
+        .into_iter()
         .enumerate()
         .flat_map(|(k, line)| line_items(line, 0.0, k as Pt * style.leading))
         .collect();
     Unit {
         items,
-        extent: (lines.len().max(1) - 1) as Pt * style.leading,
+        extent: (count.max(1) - 1) as Pt * style.leading,
         depth: style.size * 0.3,
         advance: 0.0,
         breakable_before: true,
@@ -414,6 +417,6 @@ fn text_unit(lines: &[Line], style: &TextStyle, kind: UnitKind, section: &str) -
         anchor: Anchor::Top,
         section: section.to_string(),
         src: None,
-        lines: lines.len(),
+        lines: count,
     }
 }

@@ -290,7 +290,7 @@ impl Ctx<'_> {
             let text = fill(&self.locale.labels.kicker, &[("year", &year)]) + " ";
             let line = set_line(self.shaper, &text, &self.style("kicker"), None);
             let line = with_tag(line, h1);
-            items.extend(line_items(&line, mm(kicker.x), mm(kicker.baseline)));
+            items.extend(line_items(line, mm(kicker.x), mm(kicker.baseline)));
         }
         if let Some(title) = &master.title {
             let style = self.style("title");
@@ -301,7 +301,7 @@ impl Ctx<'_> {
             } else {
                 0.0
             };
-            items.extend(line_items(&line, mm(title.x) - shift, mm(title.baseline)));
+            items.extend(line_items(line, mm(title.x) - shift, mm(title.baseline)));
         }
         if let Some(head) = &master.running_head {
             items.extend(self.running_head_items(head));
@@ -346,7 +346,7 @@ impl Ctx<'_> {
                 tag: None,
             },
         ];
-        items.extend(line_items(&line, mm(head.text_x), center.y + cap / 2.0));
+        items.extend(line_items(line, mm(head.text_x), center.y + cap / 2.0));
         items.push(Item::Rule {
             from: Point {
                 x: mm(self.template.footer.left_x),
@@ -404,15 +404,12 @@ impl Ctx<'_> {
         );
         let mut items = Vec::new();
         let left = set_line(self.shaper, &crate::model::smarten(&left), &style, None);
-        items.extend(line_items(&left, mm(footer.left_x), baseline));
+        items.extend(line_items(left, mm(footer.left_x), baseline));
         let middle = set_line(self.shaper, &middle, &style, None);
-        items.extend(line_items(&middle, mm(footer.middle_x), baseline));
+        items.extend(line_items(middle, mm(footer.middle_x), baseline));
         let right = set_line(self.shaper, &page, &style, None);
-        items.extend(line_items(
-            &right,
-            mm(footer.right_x) - right.width,
-            baseline,
-        ));
+        let right_x = mm(footer.right_x) - right.width;
+        items.extend(line_items(right, right_x, baseline));
         items
     }
 
@@ -438,7 +435,7 @@ impl Ctx<'_> {
         let heading = self.element(Role::H2, sect);
         let table_element = self.element(Role::Table, sect);
         let caption = with_tag(caption, Some(heading));
-        let mut items = line_items(&caption, mm(kf.x), mm(kf.caption_baseline));
+        let mut items = line_items(caption, mm(kf.x), mm(kf.caption_baseline));
         let label_style = self.style("key_label");
         let brand = self.template.color("brand");
         let tint = self.template.color("tint");
@@ -469,7 +466,7 @@ impl Ctx<'_> {
             let (th, td) = (self.element(Role::TH, row), self.element(Role::TD, row));
             for line in value_lines {
                 let line = with_tag(line, Some(td));
-                items.extend(line_items(&line, text_x, mm(kf.number_baseline)));
+                items.extend(line_items(line, text_x, mm(kf.number_baseline)));
             }
             let label = set_paragraph(
                 self.shaper,
@@ -493,7 +490,7 @@ impl Ctx<'_> {
             }
             for (k, line) in label.into_iter().enumerate() {
                 let y = mm(kf.label_baseline) + k as Pt * label_style.leading;
-                items.extend(line_items(&with_tag(line, Some(th)), text_x, y));
+                items.extend(line_items(with_tag(line, Some(th)), text_x, y));
             }
         }
         Ok(items)
@@ -620,11 +617,12 @@ fn link_description(url: &str) -> String {
 }
 
 /// A set line's runs and links placed at (x, baseline).
-pub fn line_items(line: &Line, x: Pt, baseline: Pt) -> Vec<Item> {
+pub fn line_items(line: Line, x: Pt, baseline: Pt) -> Vec<Item> {
+    let size = line.runs.first().map_or(10.0, |r| r.size);
     let mut items: Vec<Item> = line
         .runs
-        .iter()
-        .map(|run| translate(Item::Text(run.clone()), x, baseline))
+        .into_iter()
+        .map(|run| translate(Item::Text(run), x, baseline))
         .collect();
     for LinkSpan {
         left,
@@ -633,7 +631,6 @@ pub fn line_items(line: &Line, x: Pt, baseline: Pt) -> Vec<Item> {
         tag,
     } in &line.links
     {
-        let size = line.runs.first().map_or(10.0, |r| r.size);
         items.push(Item::Link {
             tag: *tag,
             rect: Rect {
