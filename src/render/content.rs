@@ -1,12 +1,28 @@
 //! Content streams (render stage): PDF page operators written straight into
 //! bytes, in PDF coordinates (y up), with numbers in a short fixed-precision
 //! form. The page writer in `render` decides what to draw; this only knows
-//! how each operator is spelled (ISO 32000-1, 8 and 9).
+//! how each operator is spelled (ISO 32000-1, 8 and 9), and leaves out a
+//! colour, line width or font that is already set (most text runs share
+//! them), so pages are smaller and faster to compress.
 
 /// A page's content stream being written.
 #[derive(Debug, Default)]
 pub struct Content {
     bytes: Vec<u8>,
+    /// The graphics state as set so far, and as saved by each open `q`.
+    state: State,
+    saved: Vec<State>,
+}
+
+/// What the stream has set (`None`: the PDF default, never written here).
+#[derive(Debug, Default, Clone, PartialEq)]
+struct State {
+    fill: Option<Vec<f64>>,
+    stroke: Option<Vec<f64>>,
+    line_width: Option<f64>,
+    /// Font resource and size (text state lives in the graphics state, so
+    /// it carries from one text object to the next).
+    font: Option<(String, f64)>,
 }
 
 impl Content {
@@ -14,6 +30,7 @@ impl Content {
     pub fn new() -> Self {
         Content {
             bytes: Vec::with_capacity(16 * 1024),
+            ..Content::default()
         }
     }
 
@@ -48,11 +65,13 @@ impl Content {
 
     /// `q`: saves the graphics state.
     pub fn save(&mut self) {
+        self.saved.push(self.state.clone());
         self.op("q");
     }
 
     /// `Q`: restores the graphics state.
     pub fn restore(&mut self) {
+        self.state = self.saved.pop().unwrap_or_default();
         self.op("Q");
     }
 
@@ -64,18 +83,30 @@ impl Content {
 
     /// `rg` or `k`: the fill colour (three components RGB, four CMYK).
     pub fn fill_color(&mut self, components: &[f64]) {
+        if self.state.fill.as_deref() == Some(components) {
+            return;
+        }
+        self.state.fill = Some(components.to_vec());
         self.numbers(components);
         self.op(if components.len() == 4 { "k" } else { "rg" });
     }
 
     /// `RG` or `K`: the stroke colour.
     pub fn stroke_color(&mut self, components: &[f64]) {
+        if self.state.stroke.as_deref() == Some(components) {
+            return;
+        }
+        self.state.stroke = Some(components.to_vec());
         self.numbers(components);
         self.op(if components.len() == 4 { "K" } else { "RG" });
     }
 
     /// `w`: the line width.
     pub fn line_width(&mut self, width: f64) {
+        if self.state.line_width == Some(width) {
+            return;
+        }
+        self.state.line_width = Some(width);
         self.number(width);
         self.op("w");
     }
@@ -127,6 +158,15 @@ impl Content {
 
     /// `Tf`: font resource `name` at `size`.
     pub fn font(&mut self, name: &str, size: f64) {
+        if self
+            .state
+            .font
+            .as_ref()
+            .is_some_and(|(n, s)| n == name && *s == size)
+        {
+            return;
+        }
+        self.state.font = Some((name.to_string(), size));
         self.name(name);
         self.number(size);
         self.op("Tf");
@@ -258,6 +298,25 @@ mod tests {
         assert_eq!(
             String::from_utf8(c.finish()).unwrap(),
             "[<0001002A>-20<BEEF0003>] TJ\n"
+        );
+    }
+
+    #[test]
+    fn state_already_set_is_not_written_again_until_restored() {
+        let mut c = Content::new();
+        c.fill_color(&[1.0, 0.0, 0.0]);
+        c.font("F0", 9.0);
+        c.save();
+        c.fill_color(&[1.0, 0.0, 0.0]);
+        c.fill_color(&[0.0, 0.0, 1.0]);
+        c.restore();
+        c.fill_color(&[1.0, 0.0, 0.0]);
+        c.fill_color(&[0.0, 0.0, 1.0]);
+        c.font("F0", 9.0);
+        c.font("F0", 10.0);
+        assert_eq!(
+            String::from_utf8(c.finish()).unwrap(),
+            "1 0 0 rg\n/F0 9 Tf\nq\n0 0 1 rg\nQ\n0 0 1 rg\n/F0 10 Tf\n"
         );
     }
 
