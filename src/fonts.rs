@@ -114,7 +114,87 @@ pub struct Glyph {
     /// Byte offset of the glyph's cluster in the shaped text.
     pub cluster: usize,
     /// The text this glyph stands for (for copy and search).
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// The text a glyph stands for: nearly always one character or a short
+/// ligature, so it is kept inline (a build has thousands of glyphs, and a
+/// heap string each was a tenth of shaping time).
+#[derive(Clone, PartialEq, Eq)]
+pub struct GlyphText(Repr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+/// Bytes kept inline (the enum is then the size of a `String`).
+const INLINE: usize = 22;
+
+impl GlyphText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only ever filled from a whole `&str` (see `From`).
+            Repr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Heap(text) => text,
+        }
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(text: &str) -> Self {
+        if text.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            GlyphText(Repr::Inline {
+                len: text.len() as u8,
+                bytes,
+            })
+        } else {
+            GlyphText(Repr::Heap(text.into()))
+        }
+    }
+}
+
+impl Default for GlyphText {
+    fn default() -> Self {
+        GlyphText::from("")
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for GlyphText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for GlyphText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Text shaped in one face and size.
@@ -215,7 +295,7 @@ impl Shaper<'_> {
                 text: if first_of_cluster {
                     cluster_text(text, cluster, end)
                 } else {
-                    String::new()
+                    GlyphText::default()
                 },
             });
         }
@@ -273,11 +353,14 @@ fn script_runs(text: &str) -> Vec<(std::ops::Range<usize>, Option<Script>)> {
 }
 
 /// The text a cluster stands for; a no-break space copies as a plain space.
-fn cluster_text(text: &str, start: usize, end: usize) -> String {
+fn cluster_text(text: &str, start: usize, end: usize) -> GlyphText {
     let (start, end) = (start.min(end), end.max(start).min(text.len()));
-    text.get(start..end)
-        .unwrap_or("")
-        .replace(['\u{a0}', '\u{202f}'], " ")
+    let cluster = text.get(start..end).unwrap_or("");
+    if cluster.contains(['\u{a0}', '\u{202f}']) {
+        GlyphText::from(cluster.replace(['\u{a0}', '\u{202f}'], " ").as_str())
+    } else {
+        GlyphText::from(cluster)
+    }
 }
 
 #[cfg(test)]
@@ -305,6 +388,27 @@ mod tests {
             .iter()
             .map(|g| g.id)
             .collect()
+    }
+
+    #[test]
+    fn glyph_text_is_kept_whole_inline_or_not() {
+        for text in [
+            "",
+            "a",
+            "ffi",
+            "ë",
+            "\u{ad}",
+            "ŋ".repeat(11).as_str(),
+            "a".repeat(40).as_str(),
+        ] {
+            let glyph_text = GlyphText::from(text);
+            assert_eq!(glyph_text.as_str(), text);
+            assert_eq!(glyph_text, text);
+        }
+        assert_eq!(
+            std::mem::size_of::<GlyphText>(),
+            std::mem::size_of::<String>()
+        );
     }
 
     #[test]

@@ -434,7 +434,7 @@ fn hyphen_glyph(
     let inline = inlines.get(before.run)?;
     let shaped = shaper.shape(style.font_for(inline), "\u{2010}", style.size, 0.0);
     let mut glyph = shaped.glyphs.into_iter().next()?;
-    glyph.text = "\u{ad}".to_string();
+    glyph.text = "\u{ad}".into();
     glyph.cluster = before.glyph.cluster;
     Some(PlacedGlyph {
         glyph,
