@@ -4,8 +4,6 @@
 //! code = CID = new glyph id), with its widths (`/W`) and a ToUnicode map so
 //! text copies and searches as it was typed (ISO 32000-1, 9.7 and 9.10).
 
-use std::collections::BTreeMap;
-
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use rustybuzz::ttf_parser;
 use subsetter::GlyphRemapper;
@@ -80,27 +78,58 @@ impl Face {
 /// The glyphs one document draws from a face, each with the text it stands
 /// for, numbered for the subset.
 #[derive(Debug)]
-pub struct Subset {
+pub struct Subset<'a> {
     remapper: GlyphRemapper,
-    /// Text per original glyph: the first non-empty one drawn with it.
-    texts: BTreeMap<u16, String>,
+    /// Original glyph and its text (the first non-empty one drawn with
+    /// it), in glyph order.
+    texts: Vec<(u16, &'a str)>,
 }
 
-impl Subset {
-    /// Numbers `glyphs` (original id, text) in ascending id order.
-    pub fn new<'a>(glyphs: impl IntoIterator<Item = (u16, &'a str)>) -> Subset {
-        let mut texts: BTreeMap<u16, String> = BTreeMap::new();
-        for (glyph, text) in glyphs {
-            let entry = texts.entry(glyph).or_default();
-            if entry.is_empty() {
-                text.clone_into(entry);
-            }
+/// Collects the glyphs drawn from a face, one slot per glyph id (a page
+/// draws thousands of glyphs from a few hundred ids).
+#[derive(Debug, Default)]
+pub struct Glyphs<'a> {
+    texts: Vec<Option<&'a str>>,
+}
+
+impl<'a> Glyphs<'a> {
+    /// Records that `glyph` is drawn for `text`.
+    pub fn add(&mut self, glyph: u16, text: &'a str) {
+        let index = usize::from(glyph);
+        if index >= self.texts.len() {
+            self.texts.resize(index + 1, None);
         }
+        let slot = &mut self.texts[index];
+        if slot.is_none_or(str::is_empty) {
+            *slot = Some(text);
+        }
+    }
+
+    /// The subset: glyphs numbered in ascending id order after .notdef.
+    pub fn subset(self) -> Subset<'a> {
+        let texts: Vec<(u16, &str)> = self
+            .texts
+            .into_iter()
+            .enumerate()
+            .filter_map(|(glyph, text)| Some((glyph as u16, text?)))
+            .collect();
         let mut remapper = GlyphRemapper::new();
-        for glyph in texts.keys() {
+        for (glyph, _) in &texts {
             remapper.remap(*glyph);
         }
         Subset { remapper, texts }
+    }
+}
+
+impl<'a> Subset<'a> {
+    /// Numbers `glyphs` (original id, text) in ascending id order.
+    #[cfg(test)]
+    pub fn new(glyphs: impl IntoIterator<Item = (u16, &'a str)>) -> Subset<'a> {
+        let mut collected = Glyphs::default();
+        for (glyph, text) in glyphs {
+            collected.add(glyph, text);
+        }
+        collected.subset()
     }
 
     /// The code (CID) that draws original glyph `glyph`.
@@ -110,7 +139,7 @@ impl Subset {
 
     /// Original glyph ids, in id order (for the subset tag).
     pub fn glyphs(&self) -> impl Iterator<Item = u16> + '_ {
-        self.texts.keys().copied()
+        self.texts.iter().map(|(glyph, _)| *glyph)
     }
 
     /// Adds the font's objects to `doc` and returns the Type 0 font's id.
@@ -184,9 +213,12 @@ impl Subset {
             let Some(code) = self.code(*glyph).filter(|_| !text.is_empty()) else {
                 continue;
             };
-            let mut line = format!("<{code:04X}> <");
+            let mut line = String::with_capacity(16);
+            line.push('<');
+            push_hex(&mut line, code);
+            line.push_str("> <");
             for unit in text.encode_utf16() {
-                line.push_str(&format!("{unit:04X}"));
+                push_hex(&mut line, unit);
             }
             line.push('>');
             entries.push(line);
@@ -216,6 +248,14 @@ impl Subset {
              end\n",
         );
         cmap.into_bytes()
+    }
+}
+
+/// Four upper-case hex digits.
+fn push_hex(out: &mut String, value: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(DIGITS[usize::from((value >> shift) & 0xF)]));
     }
 }
 

@@ -256,7 +256,7 @@ fn page_dict(
 
 /// The resource dictionary every page shares: fonts and images by name.
 fn resources(
-    fonts: &BTreeMap<FontId, EmbeddedFont>,
+    fonts: &BTreeMap<FontId, EmbeddedFont<'_>>,
     images: &BTreeMap<ImageKey, PlacedImage>,
 ) -> Dictionary {
     let mut dict = Dictionary::new();
@@ -278,30 +278,31 @@ fn resources(
 }
 
 /// A face as the pages draw it: resource name, subset and font object.
-struct EmbeddedFont {
+struct EmbeddedFont<'a> {
     resource: String,
-    subset: embed::Subset,
+    subset: embed::Subset<'a>,
     id: ObjectId,
 }
 
 /// Embeds every face the pages use, subset to the glyphs drawn, under
 /// resource names and subset tags that depend only on the content.
-fn embed_fonts(
+fn embed_fonts<'a>(
     doc: &mut Document,
-    pages: &[Page],
+    pages: &'a [Page],
     fonts: &FontBook,
     cache: &Cache,
-) -> Result<BTreeMap<FontId, EmbeddedFont>, Vec<Diagnostic>> {
-    let mut used: BTreeMap<FontId, Vec<(u16, &str)>> = BTreeMap::new();
+) -> Result<BTreeMap<FontId, EmbeddedFont<'a>>, Vec<Diagnostic>> {
+    let mut used: BTreeMap<FontId, embed::Glyphs> = BTreeMap::new();
     for run in pages.iter().flat_map(Page::texts) {
-        used.entry(run.font)
-            .or_default()
-            .extend(run.glyphs.iter().map(|g| (g.id, g.text.as_str())));
+        let glyphs = used.entry(run.font).or_default();
+        for glyph in &run.glyphs {
+            glyphs.add(glyph.id, &glyph.text);
+        }
     }
     let mut embedded = BTreeMap::new();
     for (font, glyphs) in used {
         let face = cache.face(font, fonts)?;
-        let subset = embed::Subset::new(glyphs);
+        let subset = glyphs.subset();
         let glyph_set: BTreeSet<u16> = subset.glyphs().collect();
         let tag = subset_tag(&fonts.face(font).name, &glyph_set);
         let id = subset.write(&face, &tag, doc).map_err(|e| {
@@ -462,7 +463,7 @@ struct PageWriter<'a> {
     profile: Profile,
     /// Whether items are wrapped in marked content.
     tagged: bool,
-    fonts: &'a BTreeMap<FontId, EmbeddedFont>,
+    fonts: &'a BTreeMap<FontId, EmbeddedFont<'a>>,
     images: &'a BTreeMap<ImageKey, PlacedImage>,
     content: Content,
     marks: tags::PageMarks,
