@@ -1,11 +1,10 @@
 //! Fonts (load stage) and shaping (used by layout): the template's faces are
-//! read from `fonts/` once into a [`FontBook`]; a [`Shaper`] borrows them as
-//! rustybuzz faces and turns text into positioned glyphs with GPOS kerning,
-//! ligatures and the edition's language (so `locl` forms apply).
+//! read from `fonts/` and parsed by rustybuzz once into a [`FontBook`]; a
+//! [`Shaper`] borrows them and turns text into positioned glyphs with GPOS
+//! kerning, ligatures and the edition's language (so `locl` forms apply).
 
 use std::collections::BTreeMap;
-
-use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 
 use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
@@ -16,15 +15,25 @@ use crate::template::Pt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FontId(pub usize);
 
-/// One loaded face: its bytes and the metrics layout and render need.
-#[derive(Debug, Clone)]
+type ParsedFace<'a> = Face<'a>;
+
+self_cell::self_cell!(
+    /// A face's bytes with rustybuzz's parse of them (its lookup tables
+    /// and their digests): a tenth of a build when each build parsed again.
+    struct Parsed {
+        owner: Vec<u8>,
+        #[covariant]
+        dependent: ParsedFace,
+    }
+);
+
+/// One loaded face: its bytes, parsed, and the metrics layout and render need.
 pub struct FaceData {
     /// Face name from the template (`regular`, `bold`, …).
     pub name: String,
     /// File it came from, relative to the project folder.
     pub path: String,
-    /// The TrueType file.
-    pub bytes: Vec<u8>,
+    parsed: Parsed,
     /// Font units per em.
     pub units_per_em: f64,
     /// Capital height in em (for optical alignment and link boxes).
@@ -33,23 +42,60 @@ pub struct FaceData {
     pub descender: f64,
 }
 
-/// Every face a template uses, loaded once and shared by builds.
-#[derive(Debug, Clone, Default)]
+impl FaceData {
+    /// The TrueType file.
+    pub fn bytes(&self) -> &[u8] {
+        self.parsed.borrow_owner()
+    }
+
+    /// rustybuzz's face.
+    pub fn shaping(&self) -> &Face<'_> {
+        self.parsed.borrow_dependent()
+    }
+}
+
+impl std::fmt::Debug for FaceData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceData")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("bytes", &self.bytes().len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Shape plans by face, script and language.
+type Plans = BTreeMap<(usize, Script, String), Arc<ShapePlan>>;
+
+/// Every face a template uses, loaded once and shared by builds, with the
+/// shape plans compiled for them so far.
+#[derive(Default)]
 pub struct FontBook {
     faces: Vec<FaceData>,
     by_name: BTreeMap<String, FontId>,
+    plans: Mutex<Plans>,
+}
+
+impl std::fmt::Debug for FontBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontBook")
+            .field("faces", &self.faces)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FontBook {
     /// Adds a face from TrueType bytes; refuses files that are not fonts.
     pub fn add(&mut self, name: &str, path: &str, bytes: Vec<u8>) -> Result<FontId, Diagnostic> {
-        let face = Face::from_slice(&bytes, 0).ok_or_else(|| {
-            Diagnostic::error(
-                None,
-                format!("failed to load font `{path}` (not a TrueType or OpenType file)"),
-            )
-            .with_hint("ship .ttf files under fonts/ and name them in the template's [fonts]")
-        })?;
+        let parsed =
+            Parsed::try_new(bytes, |bytes| Face::from_slice(bytes, 0).ok_or(())).map_err(|()| {
+                Diagnostic::error(
+                    None,
+                    format!("failed to load font `{path}` (not a TrueType or OpenType file)"),
+                )
+                .with_hint("ship .ttf files under fonts/ and name them in the template's [fonts]")
+            })?;
+        let face = parsed.borrow_dependent();
         let units_per_em = f64::from(face.units_per_em());
         let cap_height = face
             .capital_height()
@@ -60,7 +106,7 @@ impl FontBook {
         self.faces.push(FaceData {
             name: name.to_string(),
             path: path.to_string(),
-            bytes,
+            parsed,
             units_per_em,
             cap_height,
             descender,
@@ -86,17 +132,10 @@ impl FontBook {
 
     /// A shaper over these faces for one language.
     pub fn shaper(&self, language: &str) -> Shaper<'_> {
-        let faces = self
-            .faces
-            .iter()
-            // Every face was parsed once in `add`, so parsing again succeeds.
-            .filter_map(|f| Face::from_slice(&f.bytes, 0))
-            .collect();
         Shaper {
             book: self,
-            faces,
             language: language.parse().ok(),
-            plans: RefCell::new(BTreeMap::new()),
+            tag: language.to_string(),
         }
     }
 }
@@ -206,15 +245,13 @@ pub struct Shaped {
     pub width: Pt,
 }
 
-/// Shapes text with rustybuzz for one language. Not shared between
-/// threads: each build makes its own (it is cheap; the fonts are shared).
+/// Shapes text with rustybuzz for one language. Each build makes its own;
+/// it only borrows the book's parsed faces and plans, so it costs nothing.
 pub struct Shaper<'a> {
     book: &'a FontBook,
-    faces: Vec<Face<'a>>,
     language: Option<Language>,
-    /// Shape plans per face and script: compiling a plan costs more than
-    /// shaping a paragraph, and a factsheet needs only a handful.
-    plans: RefCell<BTreeMap<(usize, Script), ShapePlan>>,
+    /// The language tag (the plans' key).
+    tag: String,
 }
 
 impl Shaper<'_> {
@@ -251,7 +288,7 @@ impl Shaper<'_> {
         scale: f64,
         glyphs: &mut Vec<Glyph>,
     ) {
-        let face = &self.faces[font.0];
+        let face = self.book.faces[font.0].shaping();
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(&text[range.clone()]);
         buffer.set_direction(Direction::LeftToRight);
@@ -263,17 +300,8 @@ impl Shaper<'_> {
         }
         buffer.guess_segment_properties();
         let script = buffer.script();
-        let mut plans = self.plans.borrow_mut();
-        let plan = plans.entry((font.0, script)).or_insert_with(|| {
-            ShapePlan::new(
-                face,
-                Direction::LeftToRight,
-                Some(script),
-                self.language.as_ref(),
-                &[],
-            )
-        });
-        let output = rustybuzz::shape_with_plan(face, plan, buffer);
+        let plan = self.plan(font.0, script);
+        let output = rustybuzz::shape_with_plan(face, &plan, buffer);
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
@@ -301,14 +329,35 @@ impl Shaper<'_> {
         }
     }
 
+    /// The plan for `face`, `script` and the shaper's language, compiled
+    /// on first use (it costs more than shaping a paragraph) and kept in
+    /// the book for every later build.
+    fn plan(&self, face: usize, script: Script) -> Arc<ShapePlan> {
+        let key = (face, script, self.tag.clone());
+        let mut plans = self.book.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let plan = plans.entry(key).or_insert_with(|| {
+            Arc::new(ShapePlan::new(
+                self.book.faces[face].shaping(),
+                Direction::LeftToRight,
+                Some(script),
+                self.language.as_ref(),
+                &[],
+            ))
+        });
+        Arc::clone(plan)
+    }
+
     /// Whether some face of the book has a glyph for `c`.
     pub fn any_face_has(&self, c: char) -> bool {
-        self.faces.iter().any(|face| face.glyph_index(c).is_some())
+        self.book
+            .faces
+            .iter()
+            .any(|face| face.shaping().glyph_index(c).is_some())
     }
 
     /// Characters of `text` that face `font` has no glyph for.
     pub fn missing_chars(&self, font: FontId, text: &str) -> Vec<char> {
-        let face = &self.faces[font.0];
+        let face = self.book.faces[font.0].shaping();
         let mut missing: Vec<char> = text
             .chars()
             .filter(|c| !c.is_control() && face.glyph_index(*c).is_none())

@@ -91,12 +91,14 @@ impl Cache {
             return Ok(face);
         }
         let data = fonts.face(font);
-        let face = embed::Face::new(&data.bytes).map(Arc::new).ok_or_else(|| {
-            vec![Diagnostic::error(
-                None,
-                format!("the PDF writer could not read font `{}`", data.path),
-            )]
-        })?;
+        let face = embed::Face::new(data.bytes())
+            .map(Arc::new)
+            .ok_or_else(|| {
+                vec![Diagnostic::error(
+                    None,
+                    format!("the PDF writer could not read font `{}`", data.path),
+                )]
+            })?;
         if let Ok(mut faces) = self.faces.lock() {
             faces.insert(font, Arc::clone(&face));
         }
