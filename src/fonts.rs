@@ -1,12 +1,13 @@
 //! Fonts (load stage) and shaping (used by layout): the template's faces are
-//! read from `fonts/` and parsed by rustybuzz once into a [`FontBook`]; a
-//! [`Shaper`] borrows them and turns text into positioned glyphs with GPOS
-//! kerning, ligatures and the edition's language (so `locl` forms apply).
+//! read from `fonts/` and parsed once into a [`FontBook`] (ttf-parser for
+//! metrics, HarfRust for shaping); a [`Shaper`] borrows them and turns text
+//! into positioned glyphs with GPOS kerning, ligatures and the edition's
+//! language (so `locl` forms apply).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use rustybuzz::{Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
+use harfrust::{Buffer, Direction, Font, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
 
 use crate::diag::Diagnostic;
 use crate::template::Pt;
@@ -15,15 +16,15 @@ use crate::template::Pt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FontId(pub usize);
 
-type ParsedFace<'a> = Face<'a>;
+type Metrics<'a> = ttf_parser::Face<'a>;
 
 self_cell::self_cell!(
-    /// A face's bytes with rustybuzz's parse of them (its lookup tables
-    /// and their digests): a tenth of a build when each build parsed again.
+    /// A face's bytes with ttf-parser's view of them, for metrics and the
+    /// character map.
     struct Parsed {
-        owner: Vec<u8>,
+        owner: Arc<Vec<u8>>,
         #[covariant]
-        dependent: ParsedFace,
+        dependent: Metrics,
     }
 );
 
@@ -34,6 +35,9 @@ pub struct FaceData {
     /// File it came from, relative to the project folder.
     pub path: String,
     parsed: Parsed,
+    /// The face for HarfRust, sharing the bytes; it keeps the lookup tables
+    /// it prepares on first use, so only the first build pays for them.
+    font: Font,
     /// Font units per em.
     pub units_per_em: f64,
     /// Capital height in em (for optical alignment and link boxes).
@@ -48,8 +52,8 @@ impl FaceData {
         self.parsed.borrow_owner()
     }
 
-    /// rustybuzz's face.
-    pub fn shaping(&self) -> &Face<'_> {
+    /// The face's metrics, character map and names.
+    pub fn metrics(&self) -> &ttf_parser::Face<'_> {
         self.parsed.borrow_dependent()
     }
 }
@@ -65,7 +69,7 @@ impl std::fmt::Debug for FaceData {
 }
 
 /// Shape plans by face, script and language.
-type Plans = BTreeMap<(usize, Script, String), Arc<ShapePlan>>;
+type Plans = BTreeMap<(usize, Option<Script>, String), Arc<ShapePlan>>;
 
 /// Every face a template uses, loaded once and shared by builds, with the
 /// shape plans compiled for them so far.
@@ -87,14 +91,20 @@ impl std::fmt::Debug for FontBook {
 impl FontBook {
     /// Adds a face from TrueType bytes; refuses files that are not fonts.
     pub fn add(&mut self, name: &str, path: &str, bytes: Vec<u8>) -> Result<FontId, Diagnostic> {
-        let parsed =
-            Parsed::try_new(bytes, |bytes| Face::from_slice(bytes, 0).ok_or(())).map_err(|()| {
-                Diagnostic::error(
-                    None,
-                    format!("failed to load font `{path}` (not a TrueType or OpenType file)"),
-                )
-                .with_hint("ship .ttf files under fonts/ and name them in the template's [fonts]")
-            })?;
+        let not_a_font = || {
+            Diagnostic::error(
+                None,
+                format!("failed to load font `{path}` (not a TrueType or OpenType file)"),
+            )
+            .with_hint("ship .ttf files under fonts/ and name them in the template's [fonts]")
+        };
+        let bytes = Arc::new(bytes);
+        let parsed = Parsed::try_new(Arc::clone(&bytes), |bytes| {
+            ttf_parser::Face::parse(bytes, 0).map_err(|_| ())
+        })
+        .map_err(|()| not_a_font())?;
+        let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes;
+        let font = Font::new(shared, 0).ok_or_else(not_a_font)?;
         let face = parsed.borrow_dependent();
         let units_per_em = f64::from(face.units_per_em());
         let cap_height = face
@@ -107,6 +117,7 @@ impl FontBook {
             name: name.to_string(),
             path: path.to_string(),
             parsed,
+            font,
             units_per_em,
             cap_height,
             descender,
@@ -245,7 +256,7 @@ pub struct Shaped {
     pub width: Pt,
 }
 
-/// Shapes text with rustybuzz for one language. Each build makes its own;
+/// Shapes text with HarfRust for one language. Each build makes its own;
 /// it only borrows the book's parsed faces and plans, so it costs nothing.
 pub struct Shaper<'a> {
     book: &'a FontBook,
@@ -288,22 +299,25 @@ impl Shaper<'_> {
         scale: f64,
         glyphs: &mut Vec<Glyph>,
     ) {
-        let face = self.book.faces[font.0].shaping();
-        let mut buffer = UnicodeBuffer::new();
+        let metrics = self.book.faces[font.0].metrics();
+        let mut buffer = Buffer::new();
         buffer.push_str(&text[range.clone()]);
         buffer.set_direction(Direction::LeftToRight);
-        if let Some(script) = script {
+        if script.is_some() {
             buffer.set_script(script);
         }
-        if let Some(language) = &self.language {
-            buffer.set_language(language.clone());
-        }
+        buffer.set_language(self.language.clone());
         buffer.guess_segment_properties();
-        let script = buffer.script();
-        let plan = self.plan(font.0, script);
-        let output = rustybuzz::shape_with_plan(face, &plan, buffer);
-        let infos = output.glyph_infos();
-        let positions = output.glyph_positions();
+        let plan = self.plan(font.0, buffer.script());
+        let options = ShapeOptions::new().plan(Some(&plan));
+        // Shaping fails only when the plan does not fit the buffer, and the
+        // plan is made for the buffer's own direction and script.
+        let shaper_font = ShaperFont::new(&self.book.faces[font.0].font);
+        if harfrust::shape(&shaper_font, &mut buffer, options).is_err() {
+            return;
+        }
+        let infos = buffer.glyph_infos();
+        let positions = buffer.glyph_positions();
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let cluster = range.start + info.cluster as usize;
             let end = infos[i..]
@@ -312,8 +326,8 @@ impl Shaper<'_> {
                 .map_or(range.end, |next| range.start + next.cluster as usize);
             let first_of_cluster = i == 0 || infos[i - 1].cluster != info.cluster;
             let id = info.glyph_id as u16;
-            let font_advance = face
-                .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))
+            let font_advance = metrics
+                .glyph_hor_advance(ttf_parser::GlyphId(id))
                 .map_or(0.0, |a| f64::from(a) * scale);
             glyphs.push(Glyph {
                 id,
@@ -332,14 +346,14 @@ impl Shaper<'_> {
     /// The plan for `face`, `script` and the shaper's language, compiled
     /// on first use (it costs more than shaping a paragraph) and kept in
     /// the book for every later build.
-    fn plan(&self, face: usize, script: Script) -> Arc<ShapePlan> {
+    fn plan(&self, face: usize, script: Option<Script>) -> Arc<ShapePlan> {
         let key = (face, script, self.tag.clone());
         let mut plans = self.book.plans.lock().unwrap_or_else(|e| e.into_inner());
         let plan = plans.entry(key).or_insert_with(|| {
             Arc::new(ShapePlan::new(
-                self.book.faces[face].shaping(),
+                &self.book.faces[face].font,
                 Direction::LeftToRight,
-                Some(script),
+                script,
                 self.language.as_ref(),
                 &[],
             ))
@@ -352,12 +366,12 @@ impl Shaper<'_> {
         self.book
             .faces
             .iter()
-            .any(|face| face.shaping().glyph_index(c).is_some())
+            .any(|face| face.metrics().glyph_index(c).is_some())
     }
 
     /// Characters of `text` that face `font` has no glyph for.
     pub fn missing_chars(&self, font: FontId, text: &str) -> Vec<char> {
-        let face = self.book.faces[font.0].shaping();
+        let face = self.book.faces[font.0].metrics();
         let mut missing: Vec<char> = text
             .chars()
             .filter(|c| !c.is_control() && face.glyph_index(*c).is_none())
@@ -394,7 +408,7 @@ fn script_runs(text: &str) -> Vec<(std::ops::Range<usize>, Option<Script>)> {
             let tag = script.and_then(|s| {
                 let name = s.short_name().as_bytes();
                 let bytes: [u8; 4] = name.try_into().ok()?;
-                Script::from_iso15924_tag(rustybuzz::ttf_parser::Tag::from_bytes(&bytes))
+                Script::from_iso15924_tag(harfrust::Tag::new(&bytes))
             });
             (range, tag)
         })

@@ -371,8 +371,8 @@ impl Ctx<'_> {
             return 0.0;
         };
         let face = self.shaper.book().face(run.font);
-        face.shaping()
-            .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyph.id))
+        face.metrics()
+            .glyph_bounding_box(ttf_parser::GlyphId(glyph.id))
             .map_or(0.0, |bbox| {
                 f64::from(bbox.x_min) * run.size / face.units_per_em
             })

@@ -5,7 +5,6 @@
 //! text copies and searches as it was typed (ISO 32000-1, 9.7 and 9.10).
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
-use rustybuzz::ttf_parser;
 use subsetter::GlyphRemapper;
 
 use super::sfnt;

@@ -274,12 +274,12 @@ mod tests {
             glyf(&slim),
             glyf(&font)
         );
-        let before = rustybuzz::ttf_parser::Face::parse(&font, 0).unwrap();
-        let after = rustybuzz::ttf_parser::Face::parse(&slim, 0).unwrap();
+        let before = ttf_parser::Face::parse(&font, 0).unwrap();
+        let after = ttf_parser::Face::parse(&slim, 0).unwrap();
         assert_eq!(before.number_of_glyphs(), after.number_of_glyphs());
         assert_eq!(glyph_count(&slim), Some(before.number_of_glyphs()));
         for id in (0..before.number_of_glyphs()).step_by(7) {
-            let gid = rustybuzz::ttf_parser::GlyphId(id);
+            let gid = ttf_parser::GlyphId(id);
             assert_eq!(before.glyph_hor_advance(gid), after.glyph_hor_advance(gid));
             assert_eq!(
                 before.glyph_bounding_box(gid),
