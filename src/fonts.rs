@@ -103,9 +103,18 @@ impl FontBook {
             ttf_parser::Face::parse(bytes, 0).map_err(|_| ())
         })
         .map_err(|()| not_a_font())?;
+        let face = parsed.borrow_dependent();
+        if face.tables().glyf.is_none() {
+            // PDF embeds CFF outlines differently (FontFile3, CIDFontType0);
+            // the renderer writes TrueType only.
+            return Err(Diagnostic::error(
+                None,
+                format!("font `{path}` has PostScript (CFF) outlines, not TrueType ones"),
+            )
+            .with_hint("use the family's TrueType files (.ttf with glyf outlines)"));
+        }
         let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes;
         let font = Font::new(shared, 0).ok_or_else(not_a_font)?;
-        let face = parsed.borrow_dependent();
         let units_per_em = f64::from(face.units_per_em());
         let cap_height = face
             .capital_height()
@@ -451,6 +460,27 @@ mod tests {
             .iter()
             .map(|g| g.id)
             .collect()
+    }
+
+    #[test]
+    fn fonts_without_truetype_outlines_are_refused() {
+        let mut bytes = std::fs::read(format!(
+            "{}/fonts/NotoSans-Regular.ttf",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        // Rename the glyf table in the table directory: still a font, but
+        // without TrueType outlines (as a CFF-flavoured OpenType file is).
+        let count = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+        let record = (0..count)
+            .map(|i| 12 + 16 * i)
+            .find(|&at| &bytes[at..at + 4] == b"glyf")
+            .unwrap();
+        bytes[record..record + 4].copy_from_slice(b"glyF");
+        let error = FontBook::default()
+            .add("regular", "fonts/X.otf", bytes)
+            .unwrap_err();
+        assert!(error.message.contains("not TrueType"), "{}", error.message);
     }
 
     #[test]
