@@ -39,6 +39,14 @@ impl Face {
             .into_iter()
             .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .find_map(|n| n.to_string())
+            // A PDF name from printable ASCII only; never empty.
+            .map(|n| {
+                n.replace(
+                    |c: char| !c.is_ascii_graphic() || "()<>[]{}/%#".contains(c),
+                    "",
+                )
+            })
+            .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "Font".into());
         let advances = (0..face.number_of_glyphs())
             .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
@@ -54,7 +62,7 @@ impl Face {
             sfnt::strip_hinting(bytes, sfnt::Names::Drop).unwrap_or_else(|| bytes.to_vec());
         Some(Face {
             program,
-            postscript_name: postscript_name.replace(|c: char| !c.is_ascii_graphic(), ""),
+            postscript_name,
             units_per_em: upem,
             advances,
             ascent: em(f64::from(face.ascender())),
@@ -88,19 +96,42 @@ pub struct Subset<'a> {
 /// draws thousands of glyphs from a few hundred ids).
 #[derive(Debug, Default)]
 pub struct Glyphs<'a> {
-    texts: Vec<Option<&'a str>>,
+    texts: Vec<Option<(&'a str, Claim)>>,
+}
+
+/// How surely a text is what a glyph stands for; a ToUnicode map has one
+/// text per glyph, so the surest one seen wins (the first among equals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    /// No text: a later glyph of a cluster (the first carries its text).
+    None,
+    /// A soft hyphen: the hyphen drawn at a line break, which a font may
+    /// share with the hyphen typed in the text.
+    BreakHyphen,
+    /// A cluster of several glyphs (a letter and a mark), whose text the
+    /// first glyph carries whole.
+    Cluster,
+    /// The glyph alone stands for the text (a letter, a ligature).
+    Alone,
 }
 
 impl<'a> Glyphs<'a> {
-    /// Records that `glyph` is drawn for `text`.
-    pub fn add(&mut self, glyph: u16, text: &'a str) {
+    /// Records that `glyph` is drawn for `text`; `alone` when it is its
+    /// cluster's only glyph.
+    pub fn add(&mut self, glyph: u16, text: &'a str, alone: bool) {
+        let claim = match text {
+            "" => Claim::None,
+            "\u{ad}" => Claim::BreakHyphen,
+            _ if alone => Claim::Alone,
+            _ => Claim::Cluster,
+        };
         let index = usize::from(glyph);
         if index >= self.texts.len() {
             self.texts.resize(index + 1, None);
         }
         let slot = &mut self.texts[index];
-        if slot.is_none_or(str::is_empty) {
-            *slot = Some(text);
+        if slot.is_none_or(|(_, held)| claim > held) {
+            *slot = Some((text, claim));
         }
     }
 
@@ -110,7 +141,7 @@ impl<'a> Glyphs<'a> {
             .texts
             .into_iter()
             .enumerate()
-            .filter_map(|(glyph, text)| Some((glyph as u16, text?)))
+            .filter_map(|(glyph, slot)| Some((glyph as u16, slot?.0)))
             .collect();
         let mut remapper = GlyphRemapper::new();
         for (glyph, _) in &texts {
@@ -121,12 +152,13 @@ impl<'a> Glyphs<'a> {
 }
 
 impl<'a> Subset<'a> {
-    /// Numbers `glyphs` (original id, text) in ascending id order.
+    /// Numbers `glyphs` (original id, text, alone in its cluster) in
+    /// ascending id order.
     #[cfg(test)]
-    pub fn new(glyphs: impl IntoIterator<Item = (u16, &'a str)>) -> Subset<'a> {
+    pub fn new(glyphs: impl IntoIterator<Item = (u16, &'a str, bool)>) -> Subset<'a> {
         let mut collected = Glyphs::default();
-        for (glyph, text) in glyphs {
-            collected.add(glyph, text);
+        for (glyph, text, alone) in glyphs {
+            collected.add(glyph, text, alone);
         }
         collected.subset()
     }
@@ -295,20 +327,35 @@ mod tests {
 
     #[test]
     fn glyphs_are_numbered_in_id_order_after_notdef() {
-        let subset = Subset::new([(70, "c"), (68, "a"), (70, "")]);
+        let subset = Subset::new([(70, "c", true), (68, "a", true), (70, "", false)]);
         assert_eq!(subset.code(68), Some(1));
         assert_eq!(subset.code(70), Some(2));
         assert_eq!(subset.code(69), None);
     }
 
     #[test]
-    fn the_first_text_drawn_with_a_glyph_maps_it() {
+    fn the_surest_text_drawn_with_a_glyph_maps_it() {
+        let cmap = |glyphs: &[(u16, &'static str, bool)]| {
+            let subset = Subset::new(glyphs.iter().copied());
+            String::from_utf8(subset.to_unicode("AAAAAA")).unwrap()
+        };
         // A cluster's second glyph has no text of its own; a later use
-        // with text still maps it.
-        let subset = Subset::new([(5, ""), (5, "fi"), (5, "x")]);
-        let cmap = String::from_utf8(subset.to_unicode("AAAAAA")).unwrap();
-        assert!(cmap.contains("<0001> <00660069>"), "{cmap}");
-        assert!(!cmap.contains("<0078>"), "{cmap}");
+        // with text maps it, and among equals the first one stays.
+        let map = cmap(&[(5, "", false), (5, "fi", true), (5, "x", true)]);
+        assert!(map.contains("<0001> <00660069>"), "{map}");
+        assert!(!map.contains("<0078>"), "{map}");
+        // A letter drawn first with a combining mark (а̀: a cluster of two
+        // glyphs) maps to the letter alone once it is drawn alone.
+        let map = cmap(&[
+            (7, "\u{430}\u{300}", false),
+            (9, "", false),
+            (7, "\u{430}", true),
+        ]);
+        assert!(map.contains("<0001> <0430>\n"), "{map}");
+        // A line-break hyphen sharing a glyph with a typed one copies as
+        // the typed one.
+        let map = cmap(&[(3, "\u{ad}", true), (3, "-", true)]);
+        assert!(map.contains("<0001> <002D>"), "{map}");
     }
 
     #[test]
@@ -323,7 +370,7 @@ mod tests {
     #[test]
     fn the_subset_program_holds_only_the_glyphs_used() {
         let face = noto();
-        let subset = Subset::new([(68, "a"), (69, "b")]);
+        let subset = Subset::new([(68, "a", true), (69, "b", true)]);
         let mut doc = Document::with_version("1.7");
         let font = subset.write(&face, "ABCDEF", &mut doc).unwrap();
         let font = doc.get_dictionary(font).unwrap();

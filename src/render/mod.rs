@@ -297,8 +297,13 @@ fn embed_fonts<'a>(
     let mut used: BTreeMap<FontId, embed::Glyphs> = BTreeMap::new();
     for run in pages.iter().flat_map(Page::texts) {
         let glyphs = used.entry(run.font).or_default();
-        for glyph in &run.glyphs {
-            glyphs.add(glyph.id, &glyph.text);
+        for (i, glyph) in run.glyphs.iter().enumerate() {
+            // The next glyph starts a new cluster when it carries text.
+            let alone = run
+                .glyphs
+                .get(i + 1)
+                .is_none_or(|next| !next.text.is_empty());
+            glyphs.add(glyph.id, &glyph.text, alone);
         }
     }
     let mut embedded = BTreeMap::new();
@@ -343,6 +348,21 @@ fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// A URI as a link action holds it: 7-bit ASCII (ISO 32000-1, 12.6.4.7),
+/// so every other byte of its UTF-8, and spaces, are percent-encoded
+/// (`…/wiki/Kosovë` → `…/wiki/Kosov%C3%AB`), as a browser sends them.
+fn ascii_uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Which image object an image item draws: one per image, or one per
@@ -734,7 +754,7 @@ impl PageWriter<'_> {
         action.set("S", name("URI"));
         action.set(
             "URI",
-            Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
+            Object::String(ascii_uri(url).into_bytes(), StringFormat::Literal),
         );
         let mut link = Dictionary::new();
         link.set("Type", name("Annot"));
@@ -743,5 +763,26 @@ impl PageWriter<'_> {
         link.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
         link.set("A", Object::Dictionary(action));
         self.annots.push(Object::Dictionary(link));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_addresses_are_written_in_ascii() {
+        assert_eq!(
+            ascii_uri("https://sq.wikipedia.org/wiki/Kosovë"),
+            "https://sq.wikipedia.org/wiki/Kosov%C3%AB"
+        );
+        assert_eq!(
+            ascii_uri("mailto:a@b.org?subject=2024 report"),
+            "mailto:a@b.org?subject=2024%20report"
+        );
+        assert_eq!(
+            ascii_uri("https://npaid.org/kosovo"),
+            "https://npaid.org/kosovo"
+        );
     }
 }
