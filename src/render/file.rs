@@ -31,8 +31,8 @@ pub fn write(doc: &Document, object_streams: bool) -> Vec<u8> {
 #[derive(Clone, Copy)]
 enum Entry {
     Free,
-    /// At this byte offset.
-    Direct(usize),
+    /// At this byte offset, with this generation.
+    Direct(usize, u16),
     /// In object stream `stream`, at `index`.
     Packed {
         stream: u32,
@@ -40,19 +40,27 @@ enum Entry {
     },
 }
 
+/// One more than the highest object number in use (lopdf's `max_id` may
+/// lag behind an object inserted by hand).
+fn first_unused(doc: &Document) -> u32 {
+    let highest = doc.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    highest.max(doc.max_id) + 1
+}
+
 /// Every object as an indirect object, then an xref table and trailer.
 fn write_plain(doc: &Document, out: &mut Vec<u8>) {
-    let size = doc.max_id + 1;
+    let size = first_unused(doc);
     let mut entries = vec![Entry::Free; size as usize];
-    for (&id, object) in &doc.objects {
-        entries[id.0 as usize] = Entry::Direct(out.len());
+    // Object 0 heads the free list (7.5.4); lopdf never numbers one 0.
+    for (&id, object) in doc.objects.iter().filter(|(id, _)| id.0 != 0) {
+        entries[id.0 as usize] = Entry::Direct(out.len(), id.1);
         indirect(out, id, object);
     }
     let start = out.len();
     out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
     for entry in &entries {
         let line = match entry {
-            Entry::Direct(offset) => format!("{offset:010} 00000 n\r\n"),
+            Entry::Direct(offset, generation) => format!("{offset:010} {generation:05} n\r\n"),
             _ => "0000000000 65535 f\r\n".to_string(),
         };
         out.extend_from_slice(line.as_bytes());
@@ -67,23 +75,22 @@ fn write_plain(doc: &Document, out: &mut Vec<u8>) {
 /// Streams as indirect objects; every other object packed into object
 /// streams; a compressed cross-reference stream that also is the trailer.
 fn write_packed(doc: &Document, out: &mut Vec<u8>) {
-    let packable: Vec<(&ObjectId, &Object)> = doc
-        .objects
-        .iter()
-        .filter(|(id, o)| id.1 == 0 && !matches!(o, Object::Stream(_)))
-        .collect();
-    let chunks = packable.len().div_ceil(PER_OBJECT_STREAM);
+    // Only generation-0 objects other than streams may be packed (7.5.7).
+    let in_use = doc.objects.iter().filter(|(id, _)| id.0 != 0);
+    let (packed, direct): (Vec<_>, Vec<_>) =
+        in_use.partition(|(id, object)| id.1 == 0 && object.as_stream().is_err());
+    let chunks = packed.len().div_ceil(PER_OBJECT_STREAM);
     // Object streams and the xref stream take the next free numbers.
-    let first_new = doc.max_id + 1;
+    let first_new = first_unused(doc);
     let xref_id = first_new + chunks as u32;
     let size = xref_id + 1;
     let mut entries = vec![Entry::Free; size as usize];
 
-    for (&id, object) in doc.objects.iter().filter(|(_, o)| o.as_stream().is_ok()) {
-        entries[id.0 as usize] = Entry::Direct(out.len());
+    for (&id, object) in direct {
+        entries[id.0 as usize] = Entry::Direct(out.len(), id.1);
         indirect(out, id, object);
     }
-    for (n, chunk) in packable.chunks(PER_OBJECT_STREAM).enumerate() {
+    for (n, chunk) in packed.chunks(PER_OBJECT_STREAM).enumerate() {
         let stream_id = first_new + n as u32;
         let mut header = Vec::new();
         let mut body = Vec::new();
@@ -101,19 +108,19 @@ fn write_packed(doc: &Document, out: &mut Vec<u8>) {
         dict.set("N", chunk.len() as i64);
         dict.set("First", header.len() as i64);
         header.extend_from_slice(&body);
-        entries[stream_id as usize] = Entry::Direct(out.len());
+        entries[stream_id as usize] = Entry::Direct(out.len(), 0);
         stream_object(out, (stream_id, 0), dict, &header);
     }
 
     // Cross-reference stream (7.5.8): type, 4-byte offset or stream number,
     // 2-byte generation or index.
     let start = out.len();
-    entries[xref_id as usize] = Entry::Direct(start);
+    entries[xref_id as usize] = Entry::Direct(start, 0);
     let mut rows = Vec::with_capacity(entries.len() * 7);
     for entry in &entries {
         let (kind, field, index) = match *entry {
             Entry::Free => (0u8, 0u32, 0xFFFFu16),
-            Entry::Direct(offset) => (1, offset as u32, 0),
+            Entry::Direct(offset, generation) => (1, offset as u32, generation),
             Entry::Packed { stream, index } => (2, stream, index as u16),
         };
         rows.push(kind);
@@ -214,9 +221,14 @@ fn dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
 }
 
 /// A real in plain decimal notation (PDF has no exponents), the shortest
-/// that reads back as the same `f32`.
+/// that reads back as the same `f32`. PDF has no NaN or infinity either:
+/// those are written as 0 (the template check keeps them out of pages).
 fn real(out: &mut Vec<u8>, value: f32) {
-    let value = if value == 0.0 { 0.0 } else { value };
+    let value = if value == 0.0 || !value.is_finite() {
+        0.0
+    } else {
+        value
+    };
     let text = format!("{value}");
     out.extend_from_slice(text.strip_suffix(".0").unwrap_or(&text).as_bytes());
 }
@@ -273,6 +285,8 @@ mod tests {
         assert_eq!(written(&Object::Real(595.2756)), "595.2756");
         assert_eq!(written(&Object::Real(-0.0)), "0");
         assert_eq!(written(&Object::Real(12.0)), "12");
+        assert_eq!(written(&Object::Real(f32::NAN)), "0");
+        assert_eq!(written(&Object::Real(f32::INFINITY)), "0");
         assert_eq!(written(&Object::Name(b"A B#".to_vec())), "/A#20B#23");
         assert_eq!(
             written(&Object::String(b"a(b)\\".to_vec(), StringFormat::Literal)),
@@ -302,6 +316,18 @@ mod tests {
         let catalog = doc.add_object(catalog);
         doc.trailer.set("Root", Object::Reference(catalog));
         doc
+    }
+
+    #[test]
+    fn objects_of_a_later_generation_or_past_max_id_are_kept() {
+        for packed in [false, true] {
+            let mut doc = document();
+            doc.objects.insert((40, 0), Object::Integer(7));
+            doc.objects.insert((41, 2), Object::Integer(9));
+            let back = Document::load_mem(&write(&doc, packed)).unwrap();
+            assert_eq!(back.get_object((40, 0)).unwrap(), &Object::Integer(7));
+            assert_eq!(back.get_object((41, 2)).unwrap(), &Object::Integer(9));
+        }
     }
 
     #[test]
