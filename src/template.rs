@@ -272,6 +272,9 @@ pub struct Footer {
     pub right_x: f64,
 }
 
+/// Smallest and largest page side, mm (PDF's largest page is 200 inches).
+const PAGE_MM: (f64, f64) = (10.0, 5080.0);
+
 /// Page size, mm.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -292,7 +295,7 @@ struct RawColor {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTemplate {
-    page: PageSize,
+    page: toml::Spanned<PageSize>,
     colors: BTreeMap<String, toml::Spanned<RawColor>>,
     fonts: BTreeMap<String, toml::Spanned<String>>,
     styles: BTreeMap<String, toml::Spanned<Style>>,
@@ -393,6 +396,25 @@ impl Template {
             })
             .collect::<BTreeMap<_, _>>();
         let whole = Span::new(file, 0..0);
+        let page = raw.page.get_ref();
+        if ![page.width, page.height]
+            .iter()
+            .all(|mm| (PAGE_MM.0..=PAGE_MM.1).contains(mm))
+        {
+            errors.push(
+                Diagnostic::error(
+                    Some(Span::new(file, raw.page.span())),
+                    format!(
+                        "page size {} × {} mm is not a page",
+                        page.width, page.height
+                    ),
+                )
+                .with_hint(format!(
+                    "width and height run from {} to {} mm (A4 is 210 × 297)",
+                    PAGE_MM.0, PAGE_MM.1
+                )),
+            );
+        }
         for (name, style) in &raw.styles {
             let span = Span::new(file, style.span());
             let style = style.get_ref();
@@ -471,7 +493,7 @@ impl Template {
             return Err(errors);
         }
         Ok(Template {
-            page: raw.page,
+            page: raw.page.into_inner(),
             colors,
             font_spans: raw
                 .fonts
@@ -551,6 +573,25 @@ mod tests {
         assert!((brand.rgb[0] - 200.0 / 255.0).abs() < 1e-9);
         assert_eq!(brand.cmyk, [0.0, 1.0, 0.85, 0.05]);
         assert_eq!(template.master(5).name, "next");
+    }
+
+    #[test]
+    fn a_page_size_that_is_no_page_is_an_error() {
+        for size in ["nan", "inf", "0", "-210", "6000"] {
+            let text = include_str!("../assets/templates/default.toml").replacen(
+                "page = { width = 210,",
+                &format!("page = {{ width = {size},"),
+                1,
+            );
+            let errors = Template::parse(&text, FileId(0)).unwrap_err();
+            assert!(
+                errors[0].message.contains("is not a page"),
+                "{size}: {errors:?}"
+            );
+            // At the [page] value, where the size was written.
+            let at = text.find("page = {").unwrap() + "page = ".len();
+            assert_eq!(errors[0].span.as_ref().unwrap().range.start, at, "{size}");
+        }
     }
 
     #[test]
