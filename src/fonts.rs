@@ -170,6 +170,10 @@ pub struct Glyph {
     /// The font's own advance (hmtx) in pt; the PDF viewer moves by this,
     /// so the renderer writes `advance - font_advance` as a TJ offset.
     pub font_advance: Pt,
+    /// Where the glyph is drawn from the pen position, in pt (x right, y
+    /// up): GPOS mark positioning puts a combining accent over its letter.
+    /// Zero for nearly every glyph.
+    pub offset: (Pt, Pt),
     /// Byte offset of the glyph's cluster in the shaped text.
     pub cluster: usize,
     /// The text this glyph stands for (for copy and search).
@@ -291,9 +295,12 @@ impl Shaper<'_> {
         for (range, script) in script_runs(text) {
             self.shape_run(font, text, range, script, scale, &mut glyphs);
         }
-        let count = glyphs.len();
-        for glyph in glyphs.iter_mut().take(count.saturating_sub(1)) {
-            glyph.advance += tracking * size;
+        // Tracking goes between clusters, never between a letter and its
+        // combining mark (a later glyph of a cluster carries no text).
+        for i in 1..glyphs.len() {
+            if !glyphs[i].text.is_empty() {
+                glyphs[i - 1].advance += tracking * size;
+            }
         }
         let width = glyphs.iter().map(|g| g.advance).sum();
         Shaped { glyphs, width }
@@ -342,6 +349,10 @@ impl Shaper<'_> {
                 id,
                 advance: f64::from(pos.x_advance) * scale,
                 font_advance,
+                offset: (
+                    f64::from(pos.x_offset) * scale,
+                    f64::from(pos.y_offset) * scale,
+                ),
                 cluster,
                 text: if first_of_cluster {
                     cluster_text(text, cluster, end)
@@ -460,6 +471,40 @@ mod tests {
             .iter()
             .map(|g| g.id)
             .collect()
+    }
+
+    #[test]
+    fn a_combining_mark_sits_over_its_letter_and_tracking_skips_it() {
+        let book = book();
+        let regular = book.id("regular").unwrap();
+        // Cyrillic capital A with a grave accent: no precomposed form.
+        let shaper = book.shaper("sr-Cyrl");
+        let shaped = shaper.shape(regular, "\u{410}\u{300}Б", 10.0, 0.1);
+        let [letter, mark, next] = &shaped.glyphs[..] else {
+            panic!("{:?}", shaped.glyphs)
+        };
+        assert_eq!(mark.text, "");
+        // Tracking (1 pt) goes after the whole cluster: on the mark, which
+        // has no advance of its own, and not between letter and mark.
+        let plain = shaper.shape(regular, "\u{410}\u{300}Б", 10.0, 0.0);
+        assert_eq!(letter.advance, plain.glyphs[0].advance);
+        assert_eq!(mark.advance, plain.glyphs[1].advance + 1.0);
+        // The mark's ink, drawn from the pen after the letter and moved by
+        // its offset, is centred over the letter (and raised for a capital).
+        let face = book.face(regular);
+        let bbox = face
+            .metrics()
+            .glyph_bounding_box(ttf_parser::GlyphId(mark.id))
+            .unwrap();
+        let scale = 10.0 / face.units_per_em;
+        let centre =
+            letter.advance + mark.offset.0 + f64::from(bbox.x_min + bbox.x_max) / 2.0 * scale;
+        assert!(
+            (centre - letter.advance / 2.0).abs() < 0.5,
+            "{centre} {mark:?}"
+        );
+        assert!(mark.offset.1 > 0.0, "{:?}", mark.offset);
+        assert_eq!(next.offset, (0.0, 0.0));
     }
 
     #[test]

@@ -23,6 +23,36 @@ struct State {
     /// Font resource and size (text state lives in the graphics state, so
     /// it carries from one text object to the next).
     font: Option<(String, f64)>,
+    /// Text rise in thousandths of a point (0 is the PDF default).
+    rise: i64,
+}
+
+/// One glyph as `TJ` shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shown {
+    /// The two-byte code.
+    pub code: u16,
+    /// How far right of the pen it is drawn, in thousandths of an em
+    /// (GPOS mark positioning; the pen itself does not move).
+    pub shift: f64,
+    /// How far up it is drawn, in points (text rise).
+    pub rise: f64,
+    /// The pen's move after it, beyond the font's width, in thousandths of
+    /// an em (kerning, tracking).
+    pub kern: f64,
+}
+
+#[cfg(test)]
+impl Shown {
+    /// A glyph drawn at the pen, followed by `kern`.
+    pub fn at_pen(code: u16, kern: f64) -> Shown {
+        Shown {
+            code,
+            shift: 0.0,
+            rise: 0.0,
+            kern,
+        }
+    }
 }
 
 impl Content {
@@ -178,32 +208,48 @@ impl Content {
         self.op("Tm");
     }
 
-    /// `TJ`: two-byte glyph codes, each followed by its adjustment in
-    /// thousandths of an em (positive moves left). Codes between
-    /// adjustments share one hex string.
-    pub fn show_glyphs(&mut self, glyphs: impl IntoIterator<Item = (u16, f64)>) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        self.bytes.push(b'[');
-        let mut open = false;
-        for (code, adjustment) in glyphs {
-            if !open {
-                self.bytes.push(b'<');
-                open = true;
+    /// `TJ`: two-byte glyph codes, each followed by its adjustment (a TJ
+    /// number moves the pen left by thousandths of an em). Codes between
+    /// adjustments share one hex string. A shifted glyph is moved right
+    /// before it and back after it; a raised one gets its own `TJ` after a
+    /// `Ts` (text rise), which is set back to 0 before the next glyph.
+    pub fn show_glyphs(&mut self, glyphs: impl IntoIterator<Item = Shown>) {
+        let mut array = TjArray::default();
+        for glyph in glyphs {
+            let rise = round_milli(glyph.rise);
+            if rise != self.state.rise {
+                self.end_array(&mut array);
+                write_number(&mut self.bytes, glyph.rise);
+                self.bytes.push(b' ');
+                self.op("Ts");
+                self.state.rise = rise;
             }
-            for shift in [12, 8, 4, 0] {
-                self.bytes.push(HEX[usize::from((code >> shift) & 0xF)]);
+            if !array.started {
+                self.bytes.push(b'[');
+                array.started = true;
             }
-            if round_milli(adjustment) != 0 {
-                self.bytes.push(b'>');
-                open = false;
-                write_number(&mut self.bytes, adjustment);
+            if round_milli(glyph.shift) != 0 {
+                array.close_string(&mut self.bytes);
+                write_number(&mut self.bytes, -glyph.shift);
+            }
+            array.glyph(&mut self.bytes, glyph.code);
+            let after = glyph.kern + glyph.shift;
+            if round_milli(after) != 0 {
+                array.close_string(&mut self.bytes);
+                write_number(&mut self.bytes, after);
             }
         }
-        if open {
-            self.bytes.push(b'>');
+        self.end_array(&mut array);
+    }
+
+    /// Writes `] TJ` for an array begun with `[`.
+    fn end_array(&mut self, array: &mut TjArray) {
+        if array.started {
+            array.close_string(&mut self.bytes);
+            self.bytes.extend_from_slice(b"] ");
+            self.op("TJ");
+            *array = TjArray::default();
         }
-        self.bytes.extend_from_slice(b"] ");
-        self.op("TJ");
     }
 
     /// `BDC` with an MCID: starts tagged content of structure type `tag`.
@@ -224,6 +270,33 @@ impl Content {
     /// `EMC`: ends marked content.
     pub fn end_marked(&mut self) {
         self.op("EMC");
+    }
+}
+
+/// A `TJ` array being written: whether `[` and a hex string are open.
+#[derive(Debug, Default)]
+struct TjArray {
+    started: bool,
+    string: bool,
+}
+
+impl TjArray {
+    fn glyph(&mut self, out: &mut Vec<u8>, code: u16) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        if !self.string {
+            out.push(b'<');
+            self.string = true;
+        }
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((code >> shift) & 0xF)]);
+        }
+    }
+
+    fn close_string(&mut self, out: &mut Vec<u8>) {
+        if self.string {
+            out.push(b'>');
+            self.string = false;
+        }
     }
 }
 
@@ -294,10 +367,29 @@ mod tests {
     #[test]
     fn glyphs_between_adjustments_share_a_string() {
         let mut c = Content::new();
-        c.show_glyphs([(1, 0.0), (0x2A, -20.0), (0xBEEF, 0.0), (3, 0.0)]);
+        c.show_glyphs(
+            [(1, 0.0), (0x2A, -20.0), (0xBEEF, 0.0), (3, 0.0)]
+                .map(|(code, kern)| Shown::at_pen(code, kern)),
+        );
         assert_eq!(
             String::from_utf8(c.finish()).unwrap(),
             "[<0001002A>-20<BEEF0003>] TJ\n"
+        );
+    }
+
+    #[test]
+    fn a_shifted_and_raised_mark_moves_and_comes_back() {
+        let mut c = Content::new();
+        let mark = Shown {
+            code: 2,
+            shift: 42.0,
+            rise: 1.78,
+            kern: 0.0,
+        };
+        c.show_glyphs([Shown::at_pen(1, 0.0), mark, Shown::at_pen(3, -5.0)]);
+        assert_eq!(
+            String::from_utf8(c.finish()).unwrap(),
+            "[<0001>] TJ\n1.78 Ts\n[-42<0002>42] TJ\n0 Ts\n[<0003>-5] TJ\n"
         );
     }
 

@@ -641,9 +641,14 @@ impl PageWriter<'_> {
         self.content.text_at(run.origin.x, self.flip(run.origin.y));
         // The viewer advances by the font's own width (/W); the TJ number
         // moves the pen the rest of the way (kerning, tracking).
+        let em = 1000.0 / run.size;
         let glyphs = run.glyphs.iter().filter_map(|g| {
-            let code = font.subset.code(g.id)?;
-            Some((code, -(g.advance - g.font_advance) * 1000.0 / run.size))
+            Some(content::Shown {
+                code: font.subset.code(g.id)?,
+                shift: g.offset.0 * em,
+                rise: g.offset.1,
+                kern: -(g.advance - g.font_advance) * em,
+            })
         });
         self.content.show_glyphs(glyphs);
         self.content.end_text();
