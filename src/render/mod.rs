@@ -169,8 +169,8 @@ pub fn render(
     let fonts = embed_fonts(&mut doc, pages, fonts, cache)?;
     let images = embed_images(&mut doc, pages, images, profile, cache)?;
     let resources = doc.add_object(resources(&fonts, &images));
-    let mut marks = Vec::with_capacity(pages.len());
     let mut kids = Vec::with_capacity(pages.len());
+    let mut marks = Vec::with_capacity(pages.len());
     for (index, page) in pages.iter().enumerate() {
         let written = PageWriter {
             index,
@@ -197,16 +197,7 @@ pub fn render(
         kids.push(Object::Reference(doc.add_object(dict)));
         marks.push(written.marks);
     }
-    let mut tree = Dictionary::new();
-    tree.set("Type", name("Pages"));
-    tree.set("Count", kids.len() as i64);
-    tree.set("Kids", Object::Array(kids));
-    doc.objects.insert(page_tree, Object::Dictionary(tree));
-    let mut catalog = Dictionary::new();
-    catalog.set("Type", name("Catalog"));
-    catalog.set("Pages", Object::Reference(page_tree));
-    let catalog = doc.add_object(catalog);
-    doc.trailer.set("Root", Object::Reference(catalog));
+    add_catalog(&mut doc, page_tree, kids);
 
     post::finish(&mut doc, meta, pages, profile);
     if let Some(structure) = structure {
@@ -221,6 +212,20 @@ pub fn render(
 
 fn name(s: &str) -> Object {
     Object::Name(s.as_bytes().to_vec())
+}
+
+/// The page tree (one level: the pages in order) and the catalog over it.
+fn add_catalog(doc: &mut Document, page_tree: ObjectId, kids: Vec<Object>) {
+    let mut tree = Dictionary::new();
+    tree.set("Type", name("Pages"));
+    tree.set("Count", kids.len() as i64);
+    tree.set("Kids", Object::Array(kids));
+    doc.objects.insert(page_tree, Object::Dictionary(tree));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", name("Catalog"));
+    catalog.set("Pages", Object::Reference(page_tree));
+    let catalog = doc.add_object(catalog);
+    doc.trailer.set("Root", Object::Reference(catalog));
 }
 
 fn reals(values: &[Pt]) -> Object {
