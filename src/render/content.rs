@@ -282,14 +282,11 @@ struct TjArray {
 
 impl TjArray {
     fn glyph(&mut self, out: &mut Vec<u8>, code: u16) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         if !self.string {
             out.push(b'<');
             self.string = true;
         }
-        for shift in [12, 8, 4, 0] {
-            out.push(HEX[usize::from((code >> shift) & 0xF)]);
-        }
+        super::file::hex_digits(out, &code.to_be_bytes());
     }
 
     fn close_string(&mut self, out: &mut Vec<u8>) {

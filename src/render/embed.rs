@@ -7,7 +7,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use subsetter::GlyphRemapper;
 
-use super::sfnt;
+use super::{file, name, sfnt};
 
 /// What every build needs of one face, read once per process: the program
 /// to subset (hinting and names stripped, a third of the bytes) and the
@@ -244,17 +244,14 @@ impl<'a> Subset<'a> {
             let Some(code) = self.code(*glyph).filter(|_| !text.is_empty()) else {
                 continue;
             };
-            let mut line = String::with_capacity(16);
-            line.push('<');
-            push_hex(&mut line, code);
-            line.push_str("> <");
-            for unit in text.encode_utf16() {
-                push_hex(&mut line, unit);
-            }
-            line.push('>');
+            let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            let mut line = Vec::with_capacity(16);
+            file::hex(&mut line, &code.to_be_bytes());
+            line.push(b' ');
+            file::hex(&mut line, &utf16);
             entries.push(line);
         }
-        let mut cmap = format!(
+        let mut cmap: Vec<u8> = format!(
             "/CIDInit /ProcSet findresource begin\n\
              12 dict begin\n\
              begincmap\n\
@@ -262,36 +259,25 @@ impl<'a> Subset<'a> {
              /CMapName /{tag}-UCS def\n\
              /CMapType 2 def\n\
              1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        );
+        )
+        .into_bytes();
         // At most 100 mappings per block (PDF 9.10.3, CMap format limits).
         for block in entries.chunks(100) {
-            cmap.push_str(&format!("{} beginbfchar\n", block.len()));
+            cmap.extend_from_slice(format!("{} beginbfchar\n", block.len()).as_bytes());
             for line in block {
-                cmap.push_str(line);
-                cmap.push('\n');
+                cmap.extend_from_slice(line);
+                cmap.push(b'\n');
             }
-            cmap.push_str("endbfchar\n");
+            cmap.extend_from_slice(b"endbfchar\n");
         }
-        cmap.push_str(
-            "endcmap\n\
+        cmap.extend_from_slice(
+            b"endcmap\n\
              CMapName currentdict /CMap defineresource pop\n\
              end\n\
              end\n",
         );
-        cmap.into_bytes()
+        cmap
     }
-}
-
-/// Four upper-case hex digits.
-fn push_hex(out: &mut String, value: u16) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    for shift in [12, 8, 4, 0] {
-        out.push(char::from(DIGITS[usize::from((value >> shift) & 0xF)]));
-    }
-}
-
-fn name(s: &str) -> Object {
-    Object::Name(s.as_bytes().to_vec())
 }
 
 fn literal(s: &str) -> Object {

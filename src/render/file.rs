@@ -259,14 +259,20 @@ fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b')');
 }
 
-fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+/// A hex string: `<` the bytes in upper-case hex `>` (7.3.4.3).
+pub(super) fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'<');
+    hex_digits(out, bytes);
+    out.push(b'>');
+}
+
+/// Two upper-case hex digits per byte (glyph codes, CMap entries).
+pub(super) fn hex_digits(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in bytes {
         out.push(DIGITS[usize::from(byte >> 4)]);
         out.push(DIGITS[usize::from(byte & 0xF)]);
     }
-    out.push(b'>');
 }
 
 #[cfg(test)]

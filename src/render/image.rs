@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use image::RgbaImage;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::flate;
 use super::profile::{PdfA, Profile};
+use super::{flate, name};
 use crate::layout::page::{Point, Rect};
 use crate::template::{Color, Pt};
 
@@ -406,10 +406,6 @@ fn deflated(mut dict: Dictionary, content: Vec<u8>) -> Stream {
         None => content,
     };
     Stream::new(dict, content).with_compression(false)
-}
-
-fn name(value: &str) -> Object {
-    Object::Name(value.as_bytes().to_vec())
 }
 
 #[cfg(test)]

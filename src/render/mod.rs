@@ -22,7 +22,7 @@ mod sfnt;
 mod tags;
 mod xmp;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
@@ -210,6 +210,7 @@ pub fn render(
     })
 }
 
+/// A PDF name object (the render stage's modules share this one).
 fn name(s: &str) -> Object {
     Object::Name(s.as_bytes().to_vec())
 }
@@ -315,8 +316,7 @@ fn embed_fonts<'a>(
     for (font, glyphs) in used {
         let face = cache.face(font, fonts)?;
         let subset = glyphs.subset();
-        let glyph_set: BTreeSet<u16> = subset.glyphs().collect();
-        let tag = subset_tag(&fonts.face(font).name, &glyph_set);
+        let tag = subset_tag(&fonts.face(font).name, subset.glyphs());
         let id = subset.write(&face, &tag, doc).map_err(|e| {
             vec![Diagnostic::error(
                 None,
@@ -337,7 +337,7 @@ fn embed_fonts<'a>(
 }
 
 /// Six capital letters derived from the face and its glyph set (ISO 32000-1, 9.6.4).
-fn subset_tag(face: &str, glyphs: &BTreeSet<u16>) -> String {
+fn subset_tag(face: &str, glyphs: impl Iterator<Item = u16>) -> String {
     let mut hash = fnv1a(face.as_bytes(), 0xcbf2_9ce4_8422_2325);
     for glyph in glyphs {
         hash = fnv1a(&glyph.to_le_bytes(), hash);

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use super::name;
 use super::post::text_string;
 use crate::layout::page::{ElementId, Page, Role, Structure};
 
@@ -48,10 +49,6 @@ impl PageMarks {
         self.content.push(Content::Mcid(mcid, element));
         mcid
     }
-}
-
-fn name(s: &str) -> Object {
-    Object::Name(s.as_bytes().to_vec())
 }
 
 /// One or several values: a single one is written bare.
