@@ -241,7 +241,7 @@ pub fn typeset(
     // Render: PDF bytes with embedded subset fonts, for the output profile.
     let meta = metadata(edition, locale);
     let profile = options.profile.unwrap_or(edition.profile.into());
-    let rendered = render::render(
+    let pdf = render::render(
         &laid.value.pages,
         options.tags.then_some(&laid.value.structure),
         fonts,
@@ -250,16 +250,14 @@ pub fn typeset(
         profile,
         cache,
     )?;
-    let mut warnings = laid.warnings;
-    warnings.extend(rendered.warnings);
     Ok(Warned {
         value: Output {
             pages: laid.value.pages,
             structure: laid.value.structure,
-            pdf: rendered.value,
+            pdf,
             profile,
         },
-        warnings,
+        warnings: laid.warnings,
     })
 }
 

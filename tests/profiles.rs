@@ -462,8 +462,7 @@ fn render_images(profile: Profile) -> Document {
     let cache = factsheet::render::Cache::default();
     let pdf =
         factsheet::render::render(&[page], None, &fonts, &[jpeg, png], &meta, profile, &cache)
-            .unwrap()
-            .value;
+            .unwrap();
     Document::load_mem(&pdf).unwrap()
 }
 

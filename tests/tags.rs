@@ -388,8 +388,7 @@ fn an_element_continued_on_the_next_page_refers_to_it_with_mcrs() {
         Profile::Screen,
         &resources.cache,
     )
-    .unwrap()
-    .value;
+    .unwrap();
     let pdf = Document::load_mem(&pdf).unwrap();
     let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();
     let context = child_elements(&pdf, child_elements(&pdf, document(&pdf))[3]);

@@ -29,7 +29,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use content::Content;
 
-use crate::diag::{Diagnostic, Warned};
+use crate::diag::Diagnostic;
 use crate::fonts::{FontBook, FontId};
 use crate::layout::page::{Item, Page, Point, Rect, Structure, TextRun};
 use crate::model::Date;
@@ -163,7 +163,7 @@ pub fn render(
     meta: &Meta,
     profile: Profile,
     cache: &Cache,
-) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut doc = Document::with_version(profile.version());
     let page_tree = doc.new_object_id();
     let fonts = embed_fonts(&mut doc, pages, fonts, cache)?;
@@ -203,11 +203,7 @@ pub fn render(
     if let Some(structure) = structure {
         tags::write(&mut doc, structure, pages, &marks);
     }
-    let bytes = post::save(&mut doc, profile);
-    Ok(Warned {
-        value: bytes,
-        warnings: Vec::new(),
-    })
+    Ok(post::save(&mut doc, profile))
 }
 
 /// A PDF name object (the render stage's modules share this one).
