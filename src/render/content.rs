@@ -350,6 +350,13 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// The operators `draw` writes into a fresh stream.
+    fn stream(draw: impl FnOnce(&mut Content)) -> String {
+        let mut c = Content::new();
+        draw(&mut c);
+        String::from_utf8(c.finish()).unwrap()
+    }
+
     #[test]
     fn numbers_are_short_and_never_negative_zero() {
         assert_eq!(written(0.0), "0");
@@ -363,59 +370,55 @@ mod tests {
 
     #[test]
     fn glyphs_between_adjustments_share_a_string() {
-        let mut c = Content::new();
-        c.show_glyphs(
-            [(1, 0.0), (0x2A, -20.0), (0xBEEF, 0.0), (3, 0.0)]
-                .map(|(code, kern)| Shown::at_pen(code, kern)),
-        );
+        let glyphs = [(1, 0.0), (0x2A, -20.0), (0xBEEF, 0.0), (3, 0.0)]
+            .map(|(code, kern)| Shown::at_pen(code, kern));
         assert_eq!(
-            String::from_utf8(c.finish()).unwrap(),
+            stream(|c| c.show_glyphs(glyphs)),
             "[<0001002A>-20<BEEF0003>] TJ\n"
         );
     }
 
     #[test]
     fn a_shifted_and_raised_mark_moves_and_comes_back() {
-        let mut c = Content::new();
         let mark = Shown {
             code: 2,
             shift: 42.0,
             rise: 1.78,
             kern: 0.0,
         };
-        c.show_glyphs([Shown::at_pen(1, 0.0), mark, Shown::at_pen(3, -5.0)]);
         assert_eq!(
-            String::from_utf8(c.finish()).unwrap(),
+            stream(|c| c.show_glyphs([Shown::at_pen(1, 0.0), mark, Shown::at_pen(3, -5.0)])),
             "[<0001>] TJ\n1.78 Ts\n[-42<0002>42] TJ\n0 Ts\n[<0003>-5] TJ\n"
         );
     }
 
     #[test]
     fn state_already_set_is_not_written_again_until_restored() {
-        let mut c = Content::new();
-        c.fill_color(&[1.0, 0.0, 0.0]);
-        c.font("F0", 9.0);
-        c.save();
-        c.fill_color(&[1.0, 0.0, 0.0]);
-        c.fill_color(&[0.0, 0.0, 1.0]);
-        c.restore();
-        c.fill_color(&[1.0, 0.0, 0.0]);
-        c.fill_color(&[0.0, 0.0, 1.0]);
-        c.font("F0", 9.0);
-        c.font("F0", 10.0);
+        let written = stream(|c| {
+            c.fill_color(&[1.0, 0.0, 0.0]);
+            c.font("F0", 9.0);
+            c.save();
+            c.fill_color(&[1.0, 0.0, 0.0]);
+            c.fill_color(&[0.0, 0.0, 1.0]);
+            c.restore();
+            c.fill_color(&[1.0, 0.0, 0.0]);
+            c.fill_color(&[0.0, 0.0, 1.0]);
+            c.font("F0", 9.0);
+            c.font("F0", 10.0);
+        });
         assert_eq!(
-            String::from_utf8(c.finish()).unwrap(),
+            written,
             "1 0 0 rg\n/F0 9 Tf\nq\n0 0 1 rg\nQ\n0 0 1 rg\n/F0 10 Tf\n"
         );
     }
 
     #[test]
     fn marked_content_carries_its_mcid() {
-        let mut c = Content::new();
-        c.begin_marked("P", 7);
-        c.end_marked();
         assert_eq!(
-            String::from_utf8(c.finish()).unwrap(),
+            stream(|c| {
+                c.begin_marked("P", 7);
+                c.end_marked();
+            }),
             "/P <</MCID 7>> BDC\nEMC\n"
         );
     }
